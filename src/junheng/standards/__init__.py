@@ -1,0 +1,198 @@
+"""Standards as data: dated, referenced parameters in YAML (OpenFisca style).
+
+Each standard (``youzhi-2017``, ``jiben-2012``) is a YAML file beside this module. Every
+parameter has a description, a unit, a legal reference and ``values``: effective date → value.
+A province or city *profile* (a YAML file) overrides some parameters::
+
+    name: 某省实施细则
+    base: youzhi-2017
+    reference: 某教督〔2019〕X号
+    parameters:
+      G7.min_per_pupil_funds: 8000              # replaces the value at every date
+      G3.transitional.enabled: {values: {2019-01-01: true}, reference: …}
+
+Values that are numbers are kept as :class:`~fractions.Fraction` so that thresholds are exact
+(4.2 is 21/5, not the nearest binary float); see ``shared/spec/standard.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HERE = Path(__file__).parent
+STANDARD_IDS = ("youzhi-2017", "jiben-2012")
+
+
+class StandardError(ValueError):
+    """A standard or profile file is wrong; the message is Chinese and names the file."""
+
+
+def _exact(value: Any) -> Any:
+    """Numbers become exact fractions (parsed from their decimal text); other values stay."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float | str):
+        try:
+            return Fraction(str(value))
+        except ValueError:
+            return value
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Parameter:
+    id: str
+    description: str
+    unit: str
+    reference: str
+    values: tuple[tuple[dt.date, Any], ...]  # sorted by date
+    overridden_by: str = ""  # the profile that set it, if any
+
+    def at(self, when: dt.date) -> Any:
+        """The value in force on ``when`` (the latest dated value not after it)."""
+        current = None
+        for start, value in self.values:
+            if start <= when:
+                current = value
+        if current is None:  # before the first date: the earliest value applies
+            current = self.values[0][1]
+        return current
+
+
+@dataclass(frozen=True)
+class IndicatorInfo:
+    id: str
+    name: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class Standard:
+    id: str
+    name: str
+    short_name: str
+    reference: str
+    stages: tuple[str, ...]
+    indicators: dict[str, IndicatorInfo]
+    parameters: dict[str, Parameter]
+    profiles: tuple[str, ...] = field(default=())
+
+    def at(self, year: int) -> Params:
+        """The parameter values in force for school year ``year`` (as of 1 September)."""
+        when = dt.date(int(year), 9, 1)
+        return Params(self, {pid: p.at(when) for pid, p in self.parameters.items()})
+
+    @property
+    def label(self) -> str:
+        return f"{self.short_name}（{self.reference}）" + (f"，{'、'.join(self.profiles)}" if self.profiles else "")
+
+
+@dataclass(frozen=True)
+class Params:
+    """Parameter values for one year; ``params["G7.min_per_pupil_funds"]`` → Fraction(6000)."""
+
+    standard: Standard
+    values: dict[str, Any]
+
+    def __getitem__(self, pid: str) -> Any:
+        try:
+            return self.values[pid]
+        except KeyError:
+            raise StandardError(f"标准 {self.standard.id} 缺少参数 {pid}") from None
+
+    def get(self, pid: str, default: Any = None) -> Any:
+        return self.values.get(pid, default)
+
+    def f(self, pid: str) -> float:
+        """The value as a float, for the vectorised pass (exact checks use ``self[pid]``)."""
+        return float(self[pid])
+
+
+def _date(value: Any, where: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise StandardError(f"{where}：生效日期“{value}”不是 YYYY-MM-DD 格式") from None
+
+
+def _parameter(pid: str, spec: Any, where: str, inherited: Parameter | None = None, profile: str = "",
+               profile_reference: str = "") -> Parameter:
+    if not isinstance(spec, dict) or "values" not in spec:  # a bare value replaces the value at every date
+        if inherited is None:
+            raise StandardError(f"{where}：新参数 {pid} 须写明 description、unit、reference 和 values")
+        start = inherited.values[0][0]
+        return replace(inherited, values=((start, _exact(spec)),), overridden_by=profile,
+                       reference=profile_reference or inherited.reference)
+    values = spec["values"]
+    if not isinstance(values, dict) or not values:
+        raise StandardError(f"{where}：参数 {pid} 的 values 须为“生效日期: 值”的映射")
+    dated = tuple(sorted((_date(d, f"{where} {pid}"), _exact(v)) for d, v in values.items()))
+    base = inherited or Parameter(pid, "", "", "", ())
+    return Parameter(
+        id=pid,
+        description=str(spec.get("description", base.description)),
+        unit=str(spec.get("unit", base.unit)),
+        reference=str(spec.get("reference", base.reference)),
+        values=dated,
+        overridden_by=profile,
+    )
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StandardError(f"找不到标准或方案文件：{path}") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise StandardError(f"{path}：不是有效的 YAML 文件（{exc}）") from None
+    if not isinstance(data, dict):
+        raise StandardError(f"{path}：内容应为键值映射")
+    return data
+
+
+def load_standard(standard_id: str = "youzhi-2017", profile: str | Path | None = None) -> Standard:
+    """Load a standard by id, then apply a profile file if given."""
+    if standard_id not in STANDARD_IDS:
+        raise StandardError(f"未知的评估标准“{standard_id}”，可选：{'、'.join(STANDARD_IDS)}")
+    path = HERE / f"{standard_id}.yaml"
+    data = _read_yaml(path)
+    params = {pid: _parameter(pid, spec, path.name) for pid, spec in data["parameters"].items()}
+    standard = Standard(
+        id=data["id"],
+        name=data["name"],
+        short_name=data["short_name"],
+        reference=data["reference"],
+        stages=tuple(data["stages"]),
+        indicators={k: IndicatorInfo(k, v["name"], v["unit"]) for k, v in data["indicators"].items()},
+        parameters=params,
+    )
+    return apply_profile(standard, profile) if profile else standard
+
+
+def apply_profile(standard: Standard, profile: str | Path) -> Standard:
+    path = Path(profile)
+    data = _read_yaml(path)
+    name = str(data.get("name") or path.stem)
+    base = data.get("base")
+    if base and base != standard.id:
+        raise StandardError(f"{path.name}：该方案适用于标准 {base}，当前标准为 {standard.id}")
+    overrides = data.get("parameters") or {}
+    if not isinstance(overrides, dict):
+        raise StandardError(f"{path.name}：parameters 须为“参数: 值”的映射")
+    params = dict(standard.parameters)
+    reference = str(data.get("reference") or "")
+    for pid, spec in overrides.items():
+        if isinstance(spec, dict) and "reference" not in spec and reference:
+            spec = {**spec, "reference": reference}
+        params[pid] = _parameter(pid, spec, path.name, params.get(pid), name, reference)
+    return replace(standard, parameters=params, profiles=(*standard.profiles, name))

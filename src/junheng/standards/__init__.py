@@ -83,6 +83,7 @@ class Standard:
     stages: tuple[str, ...]
     indicators: dict[str, IndicatorInfo]
     parameters: dict[str, Parameter]
+    items: dict[str, str]  # G/Q/S/V item id → official wording
     profiles: tuple[str, ...] = field(default=())
 
     def at(self, year: int) -> Params:
@@ -175,6 +176,7 @@ def load_standard(standard_id: str = "youzhi-2017", profile: str | Path | None =
         stages=tuple(data["stages"]),
         indicators={k: IndicatorInfo(k, v["name"], v["unit"]) for k, v in data["indicators"].items()},
         parameters=params,
+        items={str(k): str(v) for k, v in (data.get("items") or {}).items()},
     )
     return apply_profile(standard, profile) if profile else standard
 

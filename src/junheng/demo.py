@@ -26,6 +26,7 @@ from pathlib import Path
 import polars as pl
 
 from junheng.dataset import Dataset
+from junheng.io.cells import DTYPES
 from junheng.io.dataset_writer import write_dataset_csv, write_dataset_xlsx
 from junheng.schema import COMPULSORY_STAGES, SUBJECTS, TABLES
 from junheng.standards import Params, load_standard
@@ -37,9 +38,6 @@ COUNTY_CODE = "330101"
 COUNTY_NAME = "清溪县"
 DEMO_FILE = f"{COUNTY_NAME}-{YEAR}.xlsx"
 STANDARD_ID = "youzhi-2017"
-
-POLARS_TYPES = {"int": pl.Int64, "decimal": pl.Float64, "text": pl.String, "code": pl.String,
-                "enum": pl.String, "bool": pl.Boolean, "level": pl.Int64}
 
 # 生均公用经费基准定额 (元) of the county; the senior figure only sizes the budgets of schools with a 高中部.
 FUNDS_NORM = {"primary": 800, "junior": 1000, "senior": 1200}
@@ -171,7 +169,7 @@ def demo_dataset(seed: int = 2024) -> Dataset:
 def _frame(table_id: str, rows: list[dict]) -> pl.DataFrame:
     fields = TABLES[table_id].fields
     return pl.DataFrame([{f.id: row.get(f.id) for f in fields} for row in rows],
-                        schema={f.id: POLARS_TYPES[f.type] for f in fields}, orient="row")
+                        schema={f.id: DTYPES[f.type] for f in fields}, orient="row")
 
 
 def _standard(params: Params, indicator: str, stage: str) -> float:

@@ -1,0 +1,385 @@
+"""The 测算表: an evaluation laid out as the national 申报表 (表Ⅱ-1 … 表Ⅵ) in one workbook.
+
+Everything shown comes from ``Evaluation.to_dict()``; this module computes no indicator and judges
+nothing itself. Values are stored unrounded and displayed with the official decimals (per-unit
+values and 全县平均值 2, 差异系数 3), so a reviewer can widen the format to check a boundary case.
+Red fill marks what fails; amber marks a per-unit value that reaches only 85%–100% of its standard.
+
+Layout choice: one sheet set per county (总体结论, 表Ⅱ-1, 表Ⅱ-2, 表Ⅲ, and for 优质均衡 表Ⅳ–Ⅵ),
+because each county files its own 申报表 and a reviewer prints and signs it county by county.
+With several counties (or years) the sheet names start with the county name and a first sheet
+各县结论 lists every county's verdict.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from xlsxwriter.worksheet import Worksheet
+
+from junheng.io.xlsx import SheetNames, Styles, atomic_workbook, number_format_for, wrapped_height, yes_no
+from junheng.schema import COMPULSORY_STAGES, STAGE_ZH
+
+AREA_NAMES = {"resource": "资源配置", "government": "政府保障程度", "quality": "教育质量", "recognition": "社会认可度"}
+UNIT_DECIMALS = "0.00"
+MEAN_FORMAT = "0.00"
+CV_FORMAT = "0.000"
+RATIO_FORMAT = "0.00%"
+CONCLUSION_WIDTHS = [22, 60, 14]
+ITEM_HEADERS = ["序号", "评估内容", "现值", "标准", "是否达标", "说明"]
+ITEM_WIDTHS = [7, 50, 12, 12, 9, 50]
+
+
+def value_format(standard, indicator_id: str) -> str:
+    """2 decimals, as the official tables print; per-pupil teacher counts (基本均衡 B6–B8) need 3."""
+    info = standard.indicators[indicator_id]
+    per_pupil_people = info.unit == "人" and not info.name.startswith("每百名")
+    return "0.000" if per_pupil_people else UNIT_DECIMALS
+
+
+def county_label(county: dict) -> str:
+    return f"{county['county_name']} {county['year']} 年度"
+
+
+def belongs_to(row: dict, county: dict) -> bool:
+    """Whether a unit or problem row is one of ``county``'s (same year, code or name)."""
+    if row.get("year") != county.get("year"):
+        return False
+    code = county.get("county_code")
+    if code and row.get("county_code"):
+        return row["county_code"] == code
+    return row.get("county_name") == county.get("county_name")
+
+
+def stage_order(stage: str) -> int:
+    return COMPULSORY_STAGES.index(stage) if stage in COMPULSORY_STAGES else len(COMPULSORY_STAGES)
+
+
+class _CountySheets:
+    """Writes the sheet set of one county."""
+
+    def __init__(self, workbook, styles: Styles, names: SheetNames, evaluation, result: dict,
+                 county: dict, prefix: str) -> None:
+        self.workbook = workbook
+        self.styles = styles
+        self.names = names
+        self.standard = evaluation.standard
+        self.indicators = list(self.standard.indicators)
+        self.county = county
+        self.prefix = prefix
+        self.units = sorted((u for u in result["units"] if belongs_to(u, county)),
+                            key=lambda u: (stage_order(u["stage"]), str(u["school_code"])))
+        self.stages = [s for s in self.standard.stages if s in county["stages"]]
+        self.per_unit_standard = any(ind.get("standard") is not None
+                                     for u in self.units for ind in u["indicators"].values())
+        self.assessed_areas = bool(county.get("areas", {}).get("government"))
+
+    def sheet(self, table: str, title: str, widths: list[float], landscape: bool = True) -> Worksheet:
+        sheet = self.workbook.add_worksheet(self.names.unique(f"{self.prefix}{table}"))
+        sheet.write_string(0, 0, f"{table} {title}", self.styles.title)
+        sheet.write_string(1, 0, f"{county_label(self.county)}　评估标准：{self.standard.label}", self.styles.note)
+        for col, width in enumerate(widths):
+            sheet.set_column(col, col, width)
+        sheet.set_paper(9)
+        if landscape:
+            sheet.set_landscape()
+        sheet.fit_to_pages(1, 0)
+        return sheet
+
+    def header(self, sheet: Worksheet, row: int, headers: list[str]) -> None:
+        for col, text in enumerate(headers):
+            sheet.write_string(row, col, text, self.styles.header)
+        sheet.set_row(row, 32)
+        sheet.repeat_rows(row)
+        sheet.freeze_panes(row + 1, 0)
+
+    def stage_grid(self, table: str, title: str, per_stage: list[str]) -> tuple[Worksheet, int]:
+        """A sheet whose columns are grouped by 学段 under a two-row header; returns it and the header's last row."""
+        s = self.styles
+        sheet = self.sheet(table, title, [8, 36] + [11] * (len(per_stage) * len(self.stages)))
+        top, row = 3, 4
+        sheet.merge_range(top, 0, row, 0, "编号", s.header)
+        sheet.merge_range(top, 1, row, 1, "指标", s.header)
+        for index, stage in enumerate(self.stages):
+            first = 2 + index * len(per_stage)
+            label = f"{STAGE_ZH[stage]}（{self.stage_dict(stage).get('units', 0)} 个学校（学段））"
+            sheet.merge_range(top, first, top, first + len(per_stage) - 1, label, s.header)
+            for offset, text in enumerate(per_stage):
+                sheet.write_string(row, first + offset, text, s.header)
+        sheet.set_row(row, 32)
+        sheet.repeat_rows(top, row)
+        sheet.freeze_panes(row + 1, 2)
+        return sheet, row
+
+    def indicator_rows(self, sheet: Worksheet, row: int, group_width: int,
+                       composite_label: str) -> Iterator[tuple[int, str | None, list[tuple[int, dict, dict]]]]:
+        """Write 编号 and 指标 of each indicator row, then of the 综合 row (indicator ``None``), and yield
+        the row with, per 学段, its first column, the stage result and the indicator's figures."""
+        for indicator_id in [*self.indicators, None]:
+            row += 1
+            name = self.standard.indicators[indicator_id].name if indicator_id else composite_label
+            sheet.write_string(row, 0, indicator_id or "综合", self.styles.text)
+            sheet.write_string(row, 1, name, self.styles.wrap)
+            groups = []
+            for index, stage in enumerate(self.stages):
+                stage_result = self.stage_dict(stage)
+                figures = stage_result.get("indicators", {}).get(indicator_id) or {} if indicator_id else {}
+                groups.append((2 + index * group_width, stage_result, figures))
+            yield row, indicator_id, groups
+
+    def stage_dict(self, stage: str) -> dict:
+        return self.county["stages"].get(stage) or {}
+
+    def write_all(self) -> None:
+        self.conclusion()
+        if self.per_unit_standard:
+            self.compliance_counts()
+        self.unit_table()
+        self.cv_table()
+        if self.assessed_areas:
+            self.items_table("表Ⅳ", "政府保障程度评估表", "government")
+            self.items_table("表Ⅴ", "教育质量评估表", "quality")
+            self.recognition_table()
+
+    # 总体结论, 一票否决 -------------------------------------------------------------------
+    def conclusion(self) -> None:
+        s = self.styles
+        sheet = self.sheet("总体结论", "测算结论", CONCLUSION_WIDTHS, landscape=False)
+        verdict = self.county.get("verdict", {})
+        row = 3
+        sheet.write_string(row, 0, "总体结论", s.header)
+        passed = verdict.get("pass")
+        sheet.write_string(row, 1, f"{'达到' if passed else '未达到'}{self.standard.short_name}评估要求"
+                           if passed is not None else "未能评估（数据不全）", s.verdict(passed))
+        row += 1
+        for reason in verdict.get("reasons", []):
+            sheet.write_string(row, 0, "原因", s.text)
+            sheet.merge_range(row, 1, row, 2, str(reason), s.wrap)
+            sheet.set_row(row, wrapped_height([(str(reason), CONCLUSION_WIDTHS[1] + CONCLUSION_WIDTHS[2])]))
+            row += 1
+        prerequisite = self.county.get("prerequisite")
+        if prerequisite:
+            sheet.write_string(row, 0, "申报前提", s.text)
+            sheet.write_string(row, 1, str(prerequisite.get("note") or ""), s.wrap)
+            sheet.write_string(row, 2, yes_no(prerequisite.get("pass")), s.verdict(prerequisite.get("pass")))
+            row += 1
+        row += 1
+        if self.assessed_areas:
+            self.header(sheet, row, ["评估内容", "说明", "是否达标"])
+            for area_id, name in AREA_NAMES.items():
+                row += 1
+                area = self.county["areas"].get(area_id) or {}
+                sheet.write_string(row, 0, name, s.text)
+                sheet.write_string(row, 1, str(area.get("note") or ""), s.wrap)
+                sheet.write_string(row, 2, yes_no(area.get("pass")), s.verdict(area.get("pass")))
+            row += 2
+        for stage in self.stages:
+            stage_result = self.stage_dict(stage)
+            sheet.write_string(row, 0, f"{STAGE_ZH[stage]}资源配置", s.text)
+            sheet.write_string(row, 1, f"学校（学段）{stage_result.get('units', 0)} 个，其中达标 "
+                               f"{stage_result.get('units_compliant', 0)} 个" if self.per_unit_standard
+                               else f"学校（学段）{stage_result.get('units', 0)} 个", s.wrap)
+            sheet.write_string(row, 2, yes_no(stage_result.get("pass")), s.verdict(stage_result.get("pass")))
+            row += 1
+        veto = self.county.get("veto") or {}
+        if veto:
+            row += 1
+            sheet.write_string(row, 0, "一票否决", s.subtitle)
+            row += 1
+            sheet.write_string(row, 0, "项目", s.header)
+            sheet.write_string(row, 1, "内容", s.header)
+            sheet.write_string(row, 2, "是否存在", s.header)
+            for veto_id, present in veto.items():
+                row += 1
+                sheet.write_string(row, 0, veto_id, s.text)
+                sheet.write_string(row, 1, self.standard.items.get(veto_id, veto_id), s.wrap)
+                shown = "未填报" if present is None else "存在" if present else "不存在"
+                sheet.write_string(row, 2, shown, s.verdict(None if present is None else not present))
+
+    # 表Ⅱ-1 ----------------------------------------------------------------------------
+    def compliance_counts(self) -> None:
+        per_stage = ["学校数", "达标学校数", "达标比例", "达到85%–100%学校数"]
+        sheet, header_row = self.stage_grid("表Ⅱ-1", "资源配置各项指标达标学校数及比例", per_stage)
+        composite = "学校（学段）达标：至少6项达到标准且每项不低于标准的85%"
+        for row, indicator_id, groups in self.indicator_rows(sheet, header_row, len(per_stage), composite):
+            for col, stage_result, figures in groups:
+                if indicator_id:
+                    self._count_cells(sheet, row, col, stage_result.get("units"), figures.get("units_meeting"),
+                                      figures.get("units_at_floor"))
+                else:
+                    self._count_cells(sheet, row, col, stage_result.get("units"),
+                                      stage_result.get("units_compliant"), None)
+
+    def _count_cells(self, sheet: Worksheet, row: int, col: int, units, meeting, at_floor) -> None:
+        s = self.styles
+        for offset, count in ((0, units), (1, meeting), (3, at_floor)):
+            if count is not None:
+                sheet.write_number(row, col + offset, count, s.integer)
+            else:
+                sheet.write_blank(row, col + offset, None, s.text)
+        if units and meeting is not None:
+            state = "" if meeting == units else "fail"
+            sheet.write_number(row, col + 2, meeting / units, s.number(RATIO_FORMAT, state))
+        else:
+            sheet.write_blank(row, col + 2, None, s.text)
+
+    # 表Ⅱ-2 ----------------------------------------------------------------------------
+    def unit_table(self) -> None:
+        s = self.styles
+        verdict_columns = ["达标项数", "是否达标", "备注"] if self.per_unit_standard else []
+        headers = ["序号", "学校标识码", "学校名称", "学段", "在校生数",
+                   *(f"{i}\n{self.standard.indicators[i].name}" for i in self.indicators), *verdict_columns]
+        widths = [6, 13, 26, 6, 9] + [11] * len(self.indicators) + ([8, 8, 30] if verdict_columns else [])
+        sheet = self.sheet("表Ⅱ-2", "学校（学段）资源配置指标测算表", widths)
+        self.header(sheet, 3, headers)
+        sheet.set_row(3, 72)
+        sheet.freeze_panes(4, 3)
+        for number, unit in enumerate(self.units, start=1):
+            row = 3 + number
+            sheet.write_number(row, 0, number, s.integer)
+            sheet.write_string(row, 1, str(unit["school_code"]), s.text)
+            sheet.write_string(row, 2, str(unit["school_name"]), s.text)
+            sheet.write_string(row, 3, STAGE_ZH.get(unit["stage"], unit["stage"]), s.text)
+            sheet.write_number(row, 4, unit["students"], s.integer)
+            for offset, indicator_id in enumerate(self.indicators):
+                self._unit_value(sheet, row, 5 + offset, indicator_id, unit["indicators"].get(indicator_id) or {})
+            if verdict_columns:
+                col = 5 + len(self.indicators)
+                sheet.write_number(row, col, unit.get("met_count") or 0, s.integer)
+                sheet.write_string(row, col + 1, yes_no(unit.get("compliant")), s.verdict(unit.get("compliant")))
+                remark = self.unit_remark(unit)
+                sheet.write_string(row, col + 2, remark, s.wrap)
+                sheet.set_row(row, wrapped_height([(remark, widths[col + 2])]))
+        if self.units:
+            sheet.autofilter(3, 0, 3 + len(self.units), len(headers) - 1)
+
+    def _unit_value(self, sheet: Worksheet, row: int, col: int, indicator_id: str, figures: dict) -> None:
+        value = figures.get("value")
+        if value is None:
+            sheet.write_string(row, col, "—", self.styles.text)
+            return
+        state = ""
+        if figures.get("floor_met") is False:
+            state = "fail"
+        elif figures.get("met") is False:
+            state = "floor"
+        sheet.write_number(row, col, value, self.styles.number(value_format(self.standard, indicator_id), state))
+
+    def unit_remark(self, unit: dict) -> str:
+        """备注: the indicators at 85%–100% of the standard (as the 申报表 asks), then those below 85%."""
+        at_floor = [i for i in self.indicators
+                    if unit["indicators"].get(i, {}).get("floor_met") and unit["indicators"][i].get("met") is False]
+        below = [i for i in self.indicators if unit["indicators"].get(i, {}).get("floor_met") is False]
+        parts = []
+        if at_floor:
+            parts.append(f"{'、'.join(at_floor)} 达到标准的85%–100%")
+        if below:
+            parts.append(f"{'、'.join(below)} 低于标准的85%")
+        return "；".join(parts)
+
+    # 表Ⅲ ------------------------------------------------------------------------------
+    def cv_table(self) -> None:
+        per_stage = ["全县平均值", "差异系数", "差异系数上限", "是否达标"]
+        sheet, header_row = self.stage_grid("表Ⅲ", "资源配置各项指标校际差异系数", per_stage)
+        composite = "综合差异系数（各项差异系数的平均值）"
+        for row, indicator_id, groups in self.indicator_rows(sheet, header_row, len(per_stage), composite):
+            for col, stage_result, figures in groups:
+                if indicator_id:
+                    self._cv_cells(sheet, row, col, figures.get("mean"), figures.get("cv"), figures.get("cv_max"),
+                                   figures.get("cv_pass"), value_format(self.standard, indicator_id))
+                else:
+                    judged = "composite_cv_max" in stage_result
+                    self._cv_cells(sheet, row, col, None, stage_result.get("composite_cv"),
+                                   stage_result.get("composite_cv_max"),
+                                   stage_result.get("pass") if judged else None, MEAN_FORMAT, judged)
+        if not any("composite_cv_max" in self.stage_dict(stage) for stage in self.stages):
+            sheet.write_string(row + 2, 0, "注：综合差异系数仅供参考，不作为判定依据；每项指标的差异系数须分别达到要求。",
+                               self.styles.note)
+
+    def _cv_cells(self, sheet: Worksheet, row: int, col: int, mean, cv, cv_max, passed, mean_format: str,
+                  judged: bool = True) -> None:
+        s = self.styles
+        state = "fail" if passed is False else ""
+        for offset, (number, fmt) in enumerate(((mean, mean_format), (cv, CV_FORMAT), (cv_max, CV_FORMAT))):
+            if number is None:
+                sheet.write_blank(row, col + offset, None, s.text)
+            else:
+                sheet.write_number(row, col + offset, number, s.number(fmt, state if offset == 1 else ""))
+        shown = yes_no(passed) if judged else "不作判定"
+        sheet.write_string(row, col + 3, shown, s.verdict(passed))
+
+    # 表Ⅳ, 表Ⅴ, 表Ⅵ ------------------------------------------------------------------------
+    def items_table(self, table: str, title: str, area_id: str) -> None:
+        area = self.county["areas"].get(area_id) or {}
+        sheet = self.sheet(table, title, ITEM_WIDTHS)
+        self.header(sheet, 3, ITEM_HEADERS)
+        for row, (item_id, item) in enumerate((area.get("items") or {}).items(), start=4):
+            self._item_row(sheet, row, item_id, item)
+        summary_row = 5 + len(area.get("items") or {})
+        sheet.write_string(summary_row, 1, f"{AREA_NAMES[area_id]}结论", self.styles.subtitle)
+        sheet.write_string(summary_row, 4, yes_no(area.get("pass")), self.styles.verdict(area.get("pass")))
+
+    def _item_row(self, sheet: Worksheet, row: int, item_id: str, item: dict) -> None:
+        s = self.styles
+        passed = item.get("pass")
+        sheet.write_string(row, 0, item_id, s.text)
+        name = str(item.get("name") or self.standard.items.get(item_id, item_id))
+        sheet.write_string(row, 1, name, s.wrap)
+        for col, figure in ((2, item.get("value")), (3, item.get("standard"))):
+            if isinstance(figure, int | float) and not isinstance(figure, bool):
+                state = "fail" if passed is False and col == 2 else ""
+                sheet.write_number(row, col, figure, s.number(number_format_for(figure), state))
+            else:
+                sheet.write_string(row, col, "" if figure is None else str(figure), s.text)
+        sheet.write_string(row, 4, yes_no(passed), s.verdict(passed))
+        sheet.write_string(row, 5, str(item.get("note") or ""), s.wrap)
+        sheet.set_row(row, wrapped_height([(name, ITEM_WIDTHS[1]), (str(item.get("note") or ""), ITEM_WIDTHS[5])]))
+
+    def recognition_table(self) -> None:
+        area = self.county["areas"].get("recognition") or {}
+        sheet = self.sheet("表Ⅵ", "社会认可度", ITEM_WIDTHS)
+        self.header(sheet, 3, ITEM_HEADERS)
+        items = area.get("items") or {"S1": area}
+        for row, (item_id, item) in enumerate(items.items(), start=4):
+            self._item_row(sheet, row, item_id, item)
+
+
+def _summary_sheet(workbook, styles: Styles, names: SheetNames, counties: list[dict]) -> None:
+    sheet = workbook.add_worksheet(names.unique("各县结论"))
+    sheet.write_string(0, 0, "各县测算结论", styles.title)
+    headers = ["县(区)", "年度", "总体结论", *AREA_NAMES.values()]
+    for col, text in enumerate(headers):
+        sheet.write_string(2, col, text, styles.header)
+        sheet.set_column(col, col, 14)
+    for row, county in enumerate(counties, start=3):
+        sheet.write_string(row, 0, str(county["county_name"]), styles.text)
+        sheet.write_number(row, 1, county["year"], styles.integer)
+        passed = county.get("verdict", {}).get("pass")
+        sheet.write_string(row, 2, yes_no(passed), styles.verdict(passed))
+        for col, area_id in enumerate(AREA_NAMES, start=3):
+            area_pass = (county.get("areas", {}).get(area_id) or {}).get("pass")
+            sheet.write_string(row, col, yes_no(area_pass), styles.verdict(area_pass))
+
+
+def county_prefixes(counties: list[dict]) -> list[str]:
+    """Sheet-name prefixes: none for one county, the county name (and year when repeated) for several."""
+    if len(counties) <= 1:
+        return [""] * len(counties)
+    names = [c["county_name"] for c in counties]
+    return [f"{c['county_name']}{c['year'] if names.count(c['county_name']) > 1 else ''}·" for c in counties]
+
+
+def write_evaluation_xlsx(evaluation, path: str | os.PathLike) -> Path:
+    """Write the 测算表 workbook of ``evaluation`` (a :class:`junheng.evaluate.Evaluation`) to ``path``."""
+    result = evaluation.to_dict()
+    counties = result["counties"]
+    with atomic_workbook(path) as workbook:
+        styles = Styles(workbook)
+        names = SheetNames()
+        if len(counties) > 1:
+            _summary_sheet(workbook, styles, names, counties)
+        for county, prefix in zip(counties, county_prefixes(counties), strict=True):
+            _CountySheets(workbook, styles, names, evaluation, result, county, prefix).write_all()
+    return Path(path)

@@ -1,0 +1,284 @@
+"""The ``junheng`` command (``shared/design.md``, CLI contract).
+
+Exit status: 0 when the job ran (whatever the verdict), 2 on bad input or usage. Errors are
+Chinese, on standard error, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from junheng import summary
+
+# argparse's own messages, in Chinese (it looks its `_` up at call time).
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示帮助并退出",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项 %(value)r（可选：%(choices)s）",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "expected one argument": "需要一个值",
+    "expected at least one argument": "至少需要一个值",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n",
+}
+argparse._ = lambda text: _ARGPARSE_ZH.get(text, text)  # type: ignore[attr-defined]
+
+
+class UsageError(Exception):
+    """Bad input the user can fix; printed as Chinese and exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse calls this on bad usage
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}：错误：{message}\n")
+
+
+def _standard_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--standard", choices=["youzhi-2017", "jiben-2012"], default="youzhi-2017",
+                        help="评估标准：youzhi-2017 优质均衡（默认），jiben-2012 基本均衡")
+    parser.add_argument("--profile", metavar="FILE", help="省/市实施方案参数文件（YAML），覆盖标准中的部分参数")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="junheng", description="均衡：县域义务教育优质均衡发展督导评估——数据采集、测算、问题清单、整改与报告。")
+    commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+
+    p = commands.add_parser("evaluate", help="测算一个数据集并打印结论", description="读取学校数据（工作簿或 CSV 文件夹），"
+                            "计算各项指标、达标情况与差异系数，打印中文摘要。")
+    p.add_argument("path", metavar="PATH", help="工作簿（.xlsx/.xls，工作表：学校/专用教室/县级指标/质量监测）或 CSV 文件夹")
+    _standard_args(p)
+    p.add_argument("--json", metavar="FILE", help="写出完整结果 JSON")
+    p.add_argument("--xlsx", metavar="FILE", help="写出测算表工作簿（申报表 表Ⅱ–表Ⅵ 格式）")
+    p.add_argument("--set", metavar="学校标识码.字段=值", action="append", default=[],
+                   help="假设分析：修改某校某字段后重新测算并与原结果比较，可多次使用")
+    p.set_defaults(run=run_evaluate)
+
+    p = commands.add_parser("template", help="生成空白填报模板", description="生成学校自查自报用的填报工作簿。")
+    p.add_argument("file", metavar="FILE.xlsx", help="输出的模板文件")
+    p.add_argument("--year", type=int, help="预填年度")
+    p.add_argument("--county", help="预填县(区)名称")
+    p.add_argument("--schools", metavar="PATH", help="从已有数据集预填学校名单")
+    p.set_defaults(run=run_template)
+
+    p = commands.add_parser("problems", help="生成问题清单工作簿", description="列出每所学校的每项差距及其大小（一校一案草稿）。")
+    p.add_argument("path", metavar="PATH", help="数据集（工作簿或 CSV 文件夹）")
+    _standard_args(p)
+    p.add_argument("--xlsx", metavar="FILE", required=True, help="输出的问题清单工作簿")
+    p.set_defaults(run=run_problems)
+
+    p = commands.add_parser("report", help="生成县域评估报告（Word/PDF）", description="生成含图表的县域自评报告。")
+    p.add_argument("path", metavar="PATH", help="数据集（工作簿或 CSV 文件夹）")
+    _standard_args(p)
+    p.add_argument("--docx", metavar="FILE", required=True, help="输出的 Word 报告（多个县时为文件夹）")
+    p.add_argument("--pdf", metavar="FILE", help="同时转换为 PDF（需要 LibreOffice）")
+    p.set_defaults(run=run_report)
+
+    p = commands.add_parser("demo", help="生成演示县数据并完成全部测算", description="生成一个演示县（清溪县）的数据，"
+                            "测算并把全部输出写入文件夹。")
+    p.add_argument("--out", metavar="FOLDER", default="junheng-demo", help="输出文件夹（默认 ./junheng-demo）")
+    p.set_defaults(run=run_demo)
+
+    p = commands.add_parser("serve", help="启动网页应用", description="启动网页应用（默认使用本地 SQLite 数据库）。")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
+    p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    p.add_argument("--demo", action="store_true", help="载入演示县数据并创建演示账号")
+    p.set_defaults(run=run_serve)
+
+    p = commands.add_parser("users", help="管理网页应用用户", description="添加用户或生成 API 令牌。")
+    users = p.add_subparsers(dest="users_command", metavar="操作", parser_class=_Parser, required=True)
+    u = users.add_parser("add", help="添加用户（密码从标准输入读取）")
+    u.add_argument("username", metavar="USERNAME")
+    u.add_argument("--role", choices=["bureau", "school", "inspector"], required=True,
+                   help="角色：bureau 教育局管理员，school 学校填报员，inspector 督导专家")
+    u.add_argument("--school", metavar="CODE", help="学校标识码（学校填报员）")
+    u.add_argument("--county", metavar="CODE", help="县(区)代码或名称")
+    u.set_defaults(run=run_users_add)
+    u = users.add_parser("token", help="生成 API 令牌")
+    u.add_argument("username", metavar="USERNAME")
+    u.set_defaults(run=run_users_token)
+
+    p = commands.add_parser("load", help="把县域数据集导入网页应用（作为已审核数据）")
+    p.add_argument("path", metavar="PATH", help="数据集（工作簿或 CSV 文件夹）")
+    p.add_argument("--year", type=int, required=True, help="年度")
+    p.set_defaults(run=run_load)
+    return parser
+
+
+# ── commands ────────────────────────────────────────────────────────────────────────────────
+
+
+def _load(path: str, standard_id: str, profile: str | None = None):
+    from junheng.evaluate import evaluate
+    from junheng.io import read_dataset_with_warnings
+    from junheng.standards import load_standard
+
+    standard = load_standard(standard_id, profile)
+    dataset, warnings = read_dataset_with_warnings(path)
+    for warning in warnings:
+        print(f"提示：{warning}", file=sys.stderr)
+    return dataset, standard, evaluate(dataset, standard)
+
+
+def _write(label: str, path: str | Path, writer: Callable[[Path], object]) -> None:
+    """Write an output through a temporary file, so a failure never leaves half a file behind."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial{target.suffix}")
+    try:
+        writer(partial)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    print(f"已写出{label}：{target}")
+
+
+def write_json(evaluation, path: str | Path) -> None:
+    _write("结果 JSON", path, lambda p: p.write_text(
+        json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8"))
+
+
+def run_evaluate(args: argparse.Namespace) -> None:
+    from junheng.evaluate import evaluate
+
+    dataset, standard, evaluation = _load(args.path, args.standard, None if args.set else args.profile)
+    if args.set or args.profile:
+        from junheng.standards import load_standard
+        from junheng.whatif import apply_overrides, compare, parse_sets
+
+        baseline = evaluation
+        changed = apply_overrides(dataset, parse_sets(args.set)) if args.set else dataset
+        evaluation = evaluate(changed, load_standard(args.standard, args.profile))
+        print(summary.render(evaluation))
+        print("\n与原结果相比：")
+        for line in compare(baseline.to_dict(), evaluation.to_dict()) or ["（无变化）"]:
+            print(f"  {line}")
+    else:
+        print(summary.render(evaluation))
+    if args.json:
+        write_json(evaluation, args.json)
+    if args.xlsx:
+        from junheng.io.export import write_evaluation_xlsx
+
+        _write("测算表", args.xlsx, lambda p: write_evaluation_xlsx(evaluation, p))
+
+
+def run_template(args: argparse.Namespace) -> None:
+    from junheng.io.template import write_template
+
+    schools = None
+    if args.schools:
+        from junheng.io import read_dataset
+
+        schools = read_dataset(args.schools)
+    _write("填报模板", args.file, lambda p: write_template(p, year=args.year, county=args.county, schools_from=schools))
+
+
+def run_problems(args: argparse.Namespace) -> None:
+    from junheng.io.problem_book import write_problem_book
+
+    _, _, evaluation = _load(args.path, args.standard, args.profile)
+    _write("问题清单", args.xlsx, lambda p: write_problem_book(evaluation, p))
+    print(f"共 {len(evaluation.problems)} 项问题。")
+
+
+def run_report(args: argparse.Namespace) -> None:
+    from junheng.report import write_reports
+
+    _, _, evaluation = _load(args.path, args.standard, args.profile)
+    for path in write_reports(evaluation, args.docx, args.pdf):
+        print(f"已写出报告：{path}")
+
+
+def run_demo(args: argparse.Namespace) -> None:
+    from junheng.demo import run_demo as demo
+
+    evaluation = demo(Path(args.out))
+    print(summary.render(evaluation))
+    print(f"\n演示数据与全部输出已写入文件夹：{Path(args.out).resolve()}")
+
+
+def run_serve(args: argparse.Namespace) -> None:
+    from junheng.web.commands import serve
+
+    serve(args.host, args.port, demo=args.demo)
+
+
+def run_users_add(args: argparse.Namespace) -> None:
+    from junheng.web.commands import add_user
+
+    password = sys.stdin.readline().rstrip("\n")
+    if not password:
+        raise UsageError("请从标准输入提供密码，例如：echo 密码 | junheng users add 用户名 --role bureau")
+    add_user(args.username, args.role, school=args.school, county=args.county, password=password)
+    print(f"已添加用户：{args.username}")
+
+
+def run_users_token(args: argparse.Namespace) -> None:
+    from junheng.web.commands import make_token
+
+    print(make_token(args.username))
+
+
+def run_load(args: argparse.Namespace) -> None:
+    from junheng.web.commands import load
+
+    load(args.path, args.year)
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    """Exceptions that mean bad input: their message is shown, the exit status is 2."""
+    from junheng.io import InputErrors
+    from junheng.standards import StandardError
+
+    errors: list[type[BaseException]] = [UsageError, InputErrors, StandardError]
+    try:
+        from junheng.whatif import WhatIfError
+
+        errors.append(WhatIfError)
+    except ImportError:
+        pass
+    try:
+        from junheng.report import ReportError
+
+        errors.append(ReportError)
+    except ImportError:
+        pass
+    try:
+        from junheng.web.commands import CommandError
+
+        errors.append(CommandError)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    try:
+        args.run(args)
+    except _user_errors() as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # unwritable output folder, disk full …
+        print(f"错误：无法读写文件：{exc.filename or ''}（{exc.strerror or exc}）", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""The readable Chinese summary ``junheng evaluate`` prints.
+
+One county: the verdict, each area, each 差异系数 against its maximum, units compliant, the failing
+units and the reasons. Many counties: one line per county and the totals. Figures are rounded as
+the official tables print them (means 2 decimals, CVs 3); verdicts come from unrounded values.
+"""
+
+from __future__ import annotations
+
+from junheng.schema import STAGE_ZH
+
+DETAIL_LIMIT = 3  # up to this many counties are shown in full
+FAILING_UNITS_SHOWN = 20
+
+AREA_ZH = {"resource": "资源配置", "government": "政府保障程度", "quality": "教育质量", "recognition": "社会认可度"}
+
+
+def mark(passed: bool | None) -> str:
+    return {True: "达标", False: "未达标", None: "未评估"}[passed]
+
+
+def _title(evaluation, county: dict) -> str:
+    return f"{county['county_name']}（{county['county_code'] or '无代码'}）{county['year']} 年 · {evaluation.standard.label}"
+
+
+def _stage_lines(evaluation, county: dict) -> list[str]:
+    youzhi = evaluation.standard.id == "youzhi-2017"
+    lines = []
+    for stage, s in county["stages"].items():
+        zh = STAGE_ZH[stage]
+        if not s["applicable"]:
+            lines.append(f"{zh}：无评估单元（不适用）")
+            continue
+        head = f"{zh}：{s['units']} 个评估单元，在校生 {s['students']:,} 人"
+        if youzhi:
+            head += f"，资源配置达标单元 {s['units_compliant']} 个"
+        lines.append(head + f" —— {mark(s['pass'])}")
+        lines.append("  指标  全县平均值    差异系数   " + ("上限   判定" if youzhi else ""))
+        for ind_id, e in s["indicators"].items():
+            mean = "—" if e["mean"] is None else f"{e['mean']:.2f}"
+            cv = "—" if e["cv"] is None else f"{e['cv']:.3f}"
+            row = f"  {ind_id:<4}{mean:>11}{cv:>12}"
+            if youzhi:
+                row += f"   ≤{e['cv_max']:.2f}  {mark(e['cv_pass'])}"
+            lines.append(row)
+        composite = "—" if s["composite_cv"] is None else f"{s['composite_cv']:.3f}"
+        limit = f"（上限 {s['composite_cv_max']:.2f}）" if "composite_cv_max" in s else "（仅供参考，不作判定）"
+        lines.append(f"  综合差异系数 {composite}{limit}")
+        failing = s.get("failing_units") or []
+        if failing:
+            shown = "、".join(failing[:FAILING_UNITS_SHOWN])
+            more = f" 等 {len(failing)} 个" if len(failing) > FAILING_UNITS_SHOWN else ""
+            lines.append(f"  未达标单元：{shown}{more}")
+    return lines
+
+
+def _county_detail(evaluation, county: dict) -> list[str]:
+    verdict = county["verdict"]
+    lines = [_title(evaluation, county), f"结论：{'通过' if verdict['pass'] else '未通过'}"]
+    areas = county.get("areas", {})
+    if "government" in areas:
+        parts = [f"{AREA_ZH[a]} {mark(areas[a]['pass'])}" for a in AREA_ZH if a in areas]
+        veto = [v for v, present in county["veto"].items() if present]
+        parts.append("一票否决 " + ("、".join(veto) if veto else "无"))
+        lines.append("  " + " | ".join(parts))
+    lines += _stage_lines(evaluation, county)
+    if verdict["reasons"]:
+        lines.append("未通过或未评估的原因：")
+        lines += [f"  - {reason}" for reason in verdict["reasons"]]
+    return lines
+
+
+def render(evaluation) -> str:
+    counties = evaluation.counties
+    excluded = evaluation.excluded.height
+    if len(counties) <= DETAIL_LIMIT:
+        blocks = ["\n".join(_county_detail(evaluation, c)) for c in counties]
+        text = "\n\n".join(blocks)
+    else:
+        lines = [f"{evaluation.standard.label}：{len(counties)} 个县（区）", "年度  县(区)        结论    小学最大差异系数  初中最大差异系数  未达标单元"]
+        for c in counties:
+            worst = []
+            for stage in ("primary", "junior"):
+                cvs = [e["cv"] for e in c["stages"][stage]["indicators"].values() if e["cv"] is not None]
+                worst.append(f"{max(cvs):.3f}" if cvs else "—")
+            failing = sum(len(s.get("failing_units") or []) for s in c["stages"].values())
+            lines.append(f"{c['year']}  {c['county_name']:<10}  {'通过' if c['verdict']['pass'] else '未通过':<4}  "
+                         f"{worst[0]:>14}  {worst[1]:>16}  {failing:>8}")
+        passed = sum(1 for c in counties if c["verdict"]["pass"])
+        lines.append(f"合计：{passed} 个县（区）通过，{len(counties) - passed} 个未通过")
+        text = "\n".join(lines)
+    units = evaluation.units.height
+    return text + f"\n\n评估单元 {units:,} 个；不纳入评估的学校或学段 {excluded:,} 个（原因见 JSON 的 excluded）。"

@@ -1,0 +1,97 @@
+"""Who may see what. Every view and API route asks these functions; a school user never gets
+another school's objects (they are 404, not 403, so that codes cannot be probed)."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+
+from .models import Account, CollectionYear, Problem, Role, School, Submission
+
+
+def account_of(user) -> Account | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    try:
+        return user.account
+    except Account.DoesNotExist:
+        return None
+
+
+def require_role(*roles: str):
+    """Login, an account and one of ``roles``; the account is passed to the view as ``acc``."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            acc = account_of(request.user)
+            if acc is None or acc.role not in roles:
+                raise PermissionDenied("无权访问")
+            return view(request, acc, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+ALL_ROLES = (Role.BUREAU, Role.SCHOOL, Role.INSPECTOR)
+COUNTY_ROLES = (Role.BUREAU, Role.INSPECTOR)
+
+
+def visible_schools(acc: Account) -> QuerySet[School]:
+    if acc.role == Role.SCHOOL:
+        return School.objects.filter(pk=acc.school_id)
+    return School.objects.filter(county=acc.county_id)
+
+
+def school_for(acc: Account, code: str) -> School:
+    school = visible_schools(acc).filter(code=code).first()
+    if school is None:
+        raise Http404("没有这所学校")
+    return school
+
+
+def visible_submissions(acc: Account) -> QuerySet[Submission]:
+    return Submission.objects.filter(school__in=visible_schools(acc)).select_related("school")
+
+
+def visible_problems(acc: Account) -> QuerySet[Problem]:
+    problems = Problem.objects.filter(county=acc.county_id).select_related("school")
+    if acc.role == Role.SCHOOL:
+        problems = problems.filter(school=acc.school_id)
+    return problems
+
+
+def problem_for(acc: Account, pk: int) -> Problem:
+    problem = visible_problems(acc).filter(pk=pk).first()
+    if problem is None:
+        raise Http404("没有这个问题")
+    return problem
+
+
+def collection_year(acc: Account, year: int) -> CollectionYear:
+    cy = CollectionYear.objects.filter(county=acc.county_id, year=year).select_related("county").first()
+    if cy is None:
+        raise Http404("该年度尚未开设")
+    return cy
+
+
+def require_bureau(acc: Account) -> None:
+    if acc.role != Role.BUREAU:
+        raise PermissionDenied("仅教育局管理员可以执行此操作")
+
+
+def navigation(request: HttpRequest) -> dict:
+    """Template context: the account and the county's years for the menu."""
+    acc = account_of(request.user)
+    if acc is None:
+        return {}
+    years = list(CollectionYear.objects.filter(county=acc.county_id).values_list("year", flat=True))
+    return {"acc": acc, "nav_years": years, "is_bureau": acc.role == Role.BUREAU,
+            "is_school": acc.role == Role.SCHOOL, "is_inspector": acc.role == Role.INSPECTOR}

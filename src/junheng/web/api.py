@@ -1,0 +1,291 @@
+"""The JSON API (django-ninja) at ``/api/``; OpenAPI at ``/api/openapi.json``.
+
+Authentication: ``Authorization: Bearer <token>`` (tokens from ``junheng`` ``make_token`` or the
+令牌 page). Every route reads through :mod:`junheng.web.access`, exactly like the pages, and
+changes data only through :mod:`junheng.web.services` (same validation, same audit log).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import File, Form, NinjaAPI, Schema
+from ninja.files import UploadedFile
+from ninja.security import HttpBearer
+
+from junheng.schema import SCHOOLS
+
+from . import forms, services
+from .access import (
+    COUNTY_ROLES,
+    account_of,
+    collection_year,
+    problem_for,
+    school_for,
+    visible_problems,
+    visible_schools,
+)
+from .models import Account, ApiToken, AuditEntry, Problem, ProblemStatus, Role, Submission
+from .results import result_of
+from .rows import InvalidInput, check_school
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Account | None:
+        found = ApiToken.objects.filter(digest=ApiToken.hash(token)).select_related("user").first()
+        acc = account_of(found.user) if found else None
+        if acc is None:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used=timezone.now())
+        request.acc = acc
+        return acc
+
+
+api = NinjaAPI(title="junheng 优质均衡督导评估 API", version="1", auth=BearerToken(), urls_namespace="api",
+               description="县域义务教育优质均衡发展督导评估：学校、填报数据、测算结果、问题清单、审计日志。")
+
+
+class Error(Schema):
+    detail: str
+
+
+class FieldError(Schema):
+    message: str
+    field: str | None = None
+
+
+class InvalidOut(Schema):
+    detail: str
+    errors: list[FieldError]
+
+
+ERRORS = {400: InvalidOut, 403: Error, 404: Error, 409: Error}
+
+
+@api.exception_handler(services.WorkflowError)
+def _workflow(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(PermissionDenied)
+def _denied(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "无权访问"}, status=403)
+
+
+@api.exception_handler(Http404)
+def _missing(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "不存在"}, status=404)
+
+
+def _acc(request) -> Account:
+    return request.auth
+
+
+class Me(Schema):
+    username: str
+    role: str
+    county: str
+    school_code: str | None
+
+
+@api.get("/me", response=Me, summary="当前用户")
+def me(request):
+    acc = _acc(request)
+    return {"username": acc.user.username, "role": acc.role, "county": acc.county.name,
+            "school_code": acc.school.code if acc.school else None}
+
+
+class SchoolOut(Schema):
+    code: str
+    name: str
+    county: str
+    status: str | None = None
+
+
+@api.get("/schools", response=list[SchoolOut], summary="学校列表（学校用户只看到本校）")
+def schools(request, year: int | None = None):
+    acc = _acc(request)
+    statuses = {}
+    if year is not None:
+        statuses = dict(Submission.objects.filter(school__in=visible_schools(acc), year=year)
+                        .values_list("school_id", "status"))
+    return [{"code": s.code, "name": s.name, "county": acc.county.name, "status": statuses.get(s.id)}
+            for s in visible_schools(acc)]
+
+
+class SubmissionOut(Schema):
+    school_code: str
+    year: int
+    status: str
+    values: dict[str, Any]
+    rooms: list[dict[str, Any]]
+    return_reason: str
+
+
+class SubmissionIn(Schema):
+    values: dict[str, str | int | float | bool | None]
+    rooms: list[dict[str, str | int | float | None]] = []
+
+
+def _submission_out(sub: Submission) -> dict:
+    return {"school_code": sub.school.code, "year": sub.year, "status": sub.status, "values": sub.values,
+            "rooms": sub.rooms, "return_reason": sub.return_reason}
+
+
+@api.get("/submissions/{year}/{code}", response={200: SubmissionOut, **ERRORS}, summary="一所学校一个年度的填报数据")
+def get_submission(request, year: int, code: str):
+    acc = _acc(request)
+    collection_year(acc, year)
+    sub = Submission.objects.filter(school=school_for(acc, code), year=year).first()
+    if sub is None:
+        raise Http404("该校该年度尚未填报")
+    return _submission_out(sub)
+
+
+@api.put("/submissions/{year}/{code}", response={200: SubmissionOut, **ERRORS},
+         summary="保存填报数据（与填报表单、导入模板相同的校验）")
+def put_submission(request, year: int, code: str, body: SubmissionIn):
+    acc = _acc(request)
+    cy = collection_year(acc, year)
+    school = school_for(acc, code)
+    sub = services.submission_for(school, year)
+    if acc.role == Role.INSPECTOR:
+        raise PermissionDenied("督导专家只能查看数据")
+    fixed = {"year": year, "county_code": cy.county.code or None, "county_name": cy.county.name,
+             "school_code": school.code}
+    values = {f.id: forms.display(body.values.get(f.id)) for f in SCHOOLS.fields}
+    values.update({k: forms.display(v) for k, v in fixed.items()})
+    rooms = [{k: forms.display(v) for k, v in r.items()} for r in body.rooms]
+    try:
+        typed, typed_rooms = check_school(values, rooms)
+    except InvalidInput as exc:
+        return 400, {"detail": "数据有误，未保存", "errors": [{"message": p.message, "field": p.field_id}
+                                                        for p in exc.problems]}
+    return 200, _submission_out(services.save_values(acc, sub, typed, typed_rooms, request=request))
+
+
+class MoveIn(Schema):
+    to: str
+    reason: str = ""
+
+
+@api.post("/submissions/{year}/{code}/status", response={200: SubmissionOut, **ERRORS},
+          summary="提交审核 / 审核通过 / 退回")
+def move_submission(request, year: int, code: str, body: MoveIn):
+    acc = _acc(request)
+    collection_year(acc, year)
+    sub = services.submission_for(school_for(acc, code), year)
+    if body.to not in ("submitted", "accepted", "returned"):
+        raise services.WorkflowError(f"未知状态“{body.to}”")
+    return 200, _submission_out(services.move_submission(acc, sub, body.to, body.reason, request))
+
+
+@api.get("/evaluation/{year}", response={200: dict[str, Any], **ERRORS},
+         summary="本县该年度测算结果（与 evaluate --json 相同的 JSON）")
+def evaluation(request, year: int, preview: bool = False):
+    acc = _acc(request)
+    if acc.role not in COUNTY_ROLES:
+        raise PermissionDenied("全县测算结果仅教育局和督导专家可以查看")
+    result, reason = result_of(collection_year(acc, year), official=not preview)
+    if result is None:
+        raise Http404(reason)
+    return 200, result
+
+
+class ProblemOut(Schema):
+    id: int
+    year: int
+    school_code: str | None
+    school_name: str | None
+    stage: str
+    item: str
+    kind: str
+    source: str
+    message: str
+    value: float | None
+    standard: float | None
+    shortfall: float | None
+    unit: str
+    owner: str
+    measure: str
+    deadline: dt.date | None
+    status: str
+    overdue: bool
+    evidence: list[str]
+
+
+def _problem_out(p: Problem) -> dict:
+    return {"id": p.pk, "year": p.year, "school_code": p.school.code if p.school else None,
+            "school_name": p.school.name if p.school else None, "stage": p.stage, "item": p.item, "kind": p.kind,
+            "source": p.source, "message": p.message, "value": p.value, "standard": p.standard,
+            "shortfall": p.shortfall, "unit": p.unit, "owner": p.owner, "measure": p.measure,
+            "deadline": p.deadline, "status": p.status, "overdue": p.overdue,
+            "evidence": [e.original_name for e in p.evidence.all()]}
+
+
+@api.get("/problems", response=list[ProblemOut], summary="问题清单（学校用户只看到本校问题）")
+def problems(request, year: int | None = None, status: str | None = None):
+    found = visible_problems(_acc(request)).prefetch_related("evidence")
+    if year is not None:
+        found = found.filter(year=year)
+    if status:
+        found = found.filter(status=status)
+    return [_problem_out(p) for p in found]
+
+
+class ProblemPatch(Schema):
+    status: str | None = None
+    owner: str | None = None
+    measure: str | None = None
+    deadline: dt.date | None = None
+
+
+@api.patch("/problems/{pk}", response={200: ProblemOut, **ERRORS}, summary="修改整改信息或状态")
+def patch_problem(request, pk: int, body: ProblemPatch):
+    acc = _acc(request)
+    problem = problem_for(acc, pk)
+    changes = body.dict(exclude_unset=True)
+    status = changes.pop("status", None)
+    if acc.role == Role.INSPECTOR:
+        raise PermissionDenied("督导专家不能修改整改信息")
+    if changes:
+        services.update_problem(acc, problem, changes, request)
+    if status is not None:
+        if status not in ProblemStatus.values:
+            raise services.WorkflowError(f"未知状态“{status}”")
+        services.move_problem(acc, problem, status, request=request)
+    return 200, _problem_out(problem)
+
+
+@api.post("/problems/{pk}/evidence", response={200: ProblemOut, **ERRORS}, summary="上传佐证材料")
+def add_evidence(request, pk: int, file: File[UploadedFile], note: Form[str] = ""):
+    acc = _acc(request)
+    problem = problem_for(acc, pk)
+    services.add_evidence(acc, problem, file, note, request)
+    return 200, _problem_out(problem)
+
+
+class AuditOut(Schema):
+    at: dt.datetime
+    actor: str
+    ip: str | None
+    action: str
+    target: str
+    summary: str
+    before: Any = None
+    after: Any = None
+
+
+@api.get("/audit", response={200: list[AuditOut], **ERRORS}, summary="审计日志（仅教育局管理员）")
+def audit_log(request, limit: int = 100, offset: int = 0):
+    acc = _acc(request)
+    if acc.role != Role.BUREAU:
+        raise PermissionDenied("审计日志仅教育局管理员可以查看")
+    limit, offset = min(max(limit, 1), 1000), max(offset, 0)
+    entries = AuditEntry.objects.filter(county=acc.county_id)[offset:offset + limit]
+    return 200, [{"at": e.at, "actor": e.actor_name, "ip": e.ip, "action": e.action, "target": e.target,
+                  "summary": e.summary, "before": e.before, "after": e.after} for e in entries]

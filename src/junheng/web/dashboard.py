@@ -1,0 +1,120 @@
+"""What the bureau dashboard (挂图作战) shows, read from the engine's ``to_dict()`` — no computing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count
+
+from junheng.schema import STAGE_ZH
+
+from .models import CollectionYear, Problem, ProblemStatus, School, Status, Submission
+from .results import result_of
+
+AREA_NAMES = {"resource": "资源配置", "government": "政府保障程度", "quality": "教育质量", "recognition": "社会认可度"}
+
+
+def verdict_word(passed: bool | None) -> str:
+    return {True: "达标", False: "未达标", None: "未评估"}[passed]
+
+
+def verdict_class(passed: bool | None) -> str:
+    return {True: "ok", False: "below", None: "unknown"}[passed]
+
+
+def county_summary(result: dict) -> dict[str, Any] | None:
+    if not result.get("counties"):
+        return None
+    county = result["counties"][0]
+    areas = [{"id": k, "name": AREA_NAMES.get(k, k), "pass": v.get("pass"), "word": verdict_word(v.get("pass")),
+              "css": verdict_class(v.get("pass"))} for k, v in county.get("areas", {}).items()]
+    vetoes = [k for k, v in county.get("veto", {}).items() if v]
+    verdict = county.get("verdict", {})
+    return {"county": county, "areas": areas, "vetoes": vetoes, "pass": verdict.get("pass"),
+            "word": verdict_word(verdict.get("pass")), "css": verdict_class(verdict.get("pass")),
+            "reasons": verdict.get("reasons", [])}
+
+
+def cv_chart(result: dict) -> list[dict[str, Any]]:
+    """Per 学段: each indicator's CV against its maximum, for the ECharts bars."""
+    charts = []
+    for county in result.get("counties", [])[:1]:
+        for stage, data in county.get("stages", {}).items():
+            indicators = data.get("indicators") or {}
+            if not indicators:
+                continue
+            charts.append({
+                "stage": stage, "stage_zh": STAGE_ZH.get(stage, stage),
+                "ids": list(indicators),
+                "cv": [v.get("cv") for v in indicators.values()],
+                "cv_max": [v.get("cv_max") for v in indicators.values()],
+                "pass": [v.get("cv_pass") for v in indicators.values()],
+                "composite_cv": data.get("composite_cv"),
+                "units": data.get("units"), "units_compliant": data.get("units_compliant"),
+            })
+    return charts
+
+
+def cell_state(indicator: dict) -> str:
+    if indicator.get("met"):
+        return "ok"
+    if indicator.get("floor_met"):
+        return "floor"
+    return "below" if indicator.get("met") is False else "unknown"
+
+
+def unit_grid(result: dict, school_code: str | None = None) -> dict[str, Any]:
+    """School × indicator rows (one per 学段 unit) with met / at floor / below for each cell."""
+    units = [u for u in result.get("units", []) if school_code is None or u.get("school_code") == school_code]
+    ids: list[str] = []
+    for u in units:
+        ids.extend(i for i in u.get("indicators", {}) if i not in ids)
+    rows = []
+    for u in sorted(units, key=lambda u: (u.get("stage", ""), u.get("school_code", ""))):
+        cells = []
+        for i in ids:
+            ind = u.get("indicators", {}).get(i)
+            cells.append({"id": i, "value": None if ind is None else ind.get("value"),
+                          "standard": None if ind is None else ind.get("standard"),
+                          "state": "unknown" if ind is None else cell_state(ind)})
+        rows.append({"school_code": u.get("school_code"), "school_name": u.get("school_name"),
+                     "stage_zh": STAGE_ZH.get(u.get("stage"), u.get("stage")), "students": u.get("students"),
+                     "met_count": u.get("met_count"), "compliant": u.get("compliant"), "cells": cells})
+    return {"ids": ids, "rows": rows}
+
+
+def collection_progress(cy: CollectionYear) -> dict[str, Any]:
+    schools = School.objects.filter(county=cy.county_id).count()
+    by_status = dict(Submission.objects.filter(school__county=cy.county_id, year=cy.year)
+                     .values_list("status").annotate(n=Count("id")))
+    started = sum(by_status.values())
+    rows = [{"status": s.value, "label": s.label, "count": by_status.get(s.value, 0)} for s in Status]
+    rows.insert(0, {"status": "missing", "label": "未填报", "count": max(schools - started, 0)})
+    accepted = by_status.get(Status.ACCEPTED, 0)
+    return {"schools": schools, "rows": rows, "accepted": accepted,
+            "percent": round(100 * accepted / schools) if schools else 0}
+
+
+def problem_counts(cy: CollectionYear) -> list[dict[str, Any]]:
+    by_status = dict(Problem.objects.filter(county=cy.county_id, year=cy.year)
+                     .values_list("status").annotate(n=Count("id")))
+    return [{"status": s.value, "label": s.label, "count": by_status.get(s.value, 0)} for s in ProblemStatus]
+
+
+def year_trend(cy: CollectionYear) -> dict[str, Any]:
+    """CVs and compliant units of every year of this county that has an official result."""
+    years, series, compliant = [], {}, {}
+    for other in CollectionYear.objects.filter(county=cy.county_id).order_by("year"):
+        result, _ = result_of(other, official=True)
+        if not result or not result.get("counties"):
+            continue
+        years.append(other.year)
+        for stage, data in result["counties"][0].get("stages", {}).items():
+            for ind, v in (data.get("indicators") or {}).items():
+                series.setdefault(f"{STAGE_ZH.get(stage, stage)}{ind}", {})[other.year] = v.get("cv")
+            compliant.setdefault(STAGE_ZH.get(stage, stage), {})[other.year] = data.get("units_compliant")
+    return {
+        "years": years,
+        "cv": [{"name": k, "data": [v.get(y) for y in years]} for k, v in series.items()],
+        "compliant": [{"name": k, "data": [v.get(y) for y in years]} for k, v in compliant.items()],
+    }

@@ -1,0 +1,96 @@
+"""Files to download: the engine's 测算表, 问题清单 workbook and Word report for a year, and the
+web app's own tracking lists (问题清单 with rectification status, 成效清单)."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import quote
+
+import xlsxwriter
+from django.db.models import QuerySet
+from django.http import HttpResponse
+
+from junheng.io.export import write_evaluation_xlsx
+from junheng.io.problem_book import write_problem_book
+from junheng.io.xlsx import Styles, text_width
+from junheng.report import write_report
+from junheng.schema import STAGE_ZH
+
+from .models import CollectionYear, Problem
+from .results import current_value, evaluate_year, result_of
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _engine_file(writer: Callable, suffix: str, label: str, content_type: str) -> Callable[[CollectionYear], HttpResponse]:
+    def make(cy: CollectionYear) -> HttpResponse:
+        evaluation = evaluate_year(cy, official=True)
+        with tempfile.TemporaryDirectory(prefix="junheng-dl-") as folder:
+            path = Path(folder) / f"out{suffix}"
+            writer(evaluation, path)
+            content = path.read_bytes()
+        return attachment(content, f"{cy.county.name}{cy.year}年度{label}{suffix}", content_type)
+
+    return make
+
+
+ENGINE_OUTPUTS = {
+    "measures": _engine_file(write_evaluation_xlsx, ".xlsx", "测算表", XLSX),
+    "problem-book": _engine_file(write_problem_book, ".xlsx", "问题清单", XLSX),
+    "report": _engine_file(write_report, ".docx", "督导评估报告", DOCX),
+}
+OUTPUT_LABELS = [("measures", "测算表（Excel）"), ("problem-book", "问题清单（Excel，测算结果）"),
+                 ("report", "督导评估报告（Word）"), ("problems", "问题清单与整改进度（Excel）"),
+                 ("effects", "成效清单（Excel）")]
+
+
+def _cell(value) -> object:
+    if value is None:
+        return ""
+    return value if isinstance(value, int | float) else str(value)
+
+
+def problem_list(cy: CollectionYear, problems: QuerySet[Problem], closed_only: bool) -> HttpResponse:
+    """The tracking list: each problem with owner, measure, deadline, status; the 成效清单 adds the
+    figure found, the latest figure and the change."""
+    result, _ = result_of(cy, official=True)
+    header = ["序号", "学校", "学段", "指标", "问题描述", "发现时数值", "标准", "缺口", "单位", "来源",
+              "责任人", "整改措施", "整改时限", "状态", "逾期", "佐证材料数"]
+    if closed_only:
+        header += ["销号时间", "最新测算数值", "变化"]
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
+                                            "strings_to_formulas": False})
+    styles = Styles(workbook)
+    title = "成效清单" if closed_only else "问题清单"
+    sheet = workbook.add_worksheet(title)
+    sheet.write_string(0, 0, f"{cy.county.name} {cy.year} 年度{title}", styles.title)
+    for col, name in enumerate(header):
+        sheet.write_string(2, col, name, styles.header)
+        sheet.set_column(col, col, max(8, text_width(name) + 2))
+    sheet.set_column(4, 4, 40)
+    sheet.set_column(11, 11, 40)
+    for n, p in enumerate(problems.prefetch_related("evidence"), start=1):
+        row = [n, p.school.name if p.school else p.county.name, STAGE_ZH.get(p.stage, p.stage), p.item,
+               p.message, p.value, p.standard, p.shortfall, p.unit, p.get_source_display(), p.owner, p.measure,
+               p.deadline.isoformat() if p.deadline else "", p.get_status_display(), "是" if p.overdue else "",
+               len(p.evidence.all())]
+        if closed_only:
+            now = current_value(p, result)
+            change = now - p.value if isinstance(now, int | float) and p.value is not None else None
+            row += [p.closed_at.strftime("%Y-%m-%d") if p.closed_at else "", now, change]
+        for col, value in enumerate(row):
+            sheet.write(2 + n, col, _cell(value), styles.wrap if col in (4, 11) else styles.text)
+    sheet.freeze_panes(3, 2)
+    workbook.close()
+    return attachment(buffer.getvalue(), f"{cy.county.name}{cy.year}年度{title}.xlsx", XLSX)

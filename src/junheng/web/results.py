@@ -1,0 +1,195 @@
+"""From stored submissions to the engine's result: build a Dataset, evaluate, cache, sync problems.
+
+The web app computes no indicator: it hands a :class:`junheng.dataset.Dataset` to
+:func:`junheng.evaluate.evaluate` and keeps ``Evaluation.to_dict()``.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+
+from junheng.dataset import Dataset
+from junheng.schema import COUNTY, MONITORING, ROOMS, SCHOOLS, Table
+from junheng.standards import Standard, StandardError, load_standard
+
+from . import audit
+from .models import CollectionYear, County, EvaluationSnapshot, Problem, School, Status, Submission
+
+# How the importer types each kind of field (see junheng.dataset).
+POLARS_TYPES = {"int": pl.Int64, "decimal": pl.Float64, "bool": pl.Boolean, "level": pl.Int64}
+
+
+def frame(table: Table, rows: list[dict[str, Any]]) -> pl.DataFrame:
+    """Typed values (JSON as stored) → the canonical polars table."""
+    schema = {f.id: POLARS_TYPES.get(f.type, pl.String) for f in table.fields}
+    return pl.DataFrame([{k: row.get(k) for k in schema} for row in rows], schema=schema, orient="row")
+
+
+def json_rows(table: Table, df: pl.DataFrame | None) -> list[dict[str, Any]]:
+    """The canonical table → JSON-able rows (the inverse of :func:`frame`), blanks left out."""
+    if df is None:
+        return []
+    ids = [f.id for f in table.fields if f.id in df.columns]
+    return [{k: v for k, v in row.items() if v is not None} for row in df.select(ids).iter_rows(named=True)]
+
+
+def standard_of(county: County) -> Standard:
+    """The county's standard, with its local profile (YAML text kept in the database) applied."""
+    if not county.profile_yaml.strip():
+        return load_standard(county.standard_id)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "地方实施方案.yaml"
+        path.write_text(county.profile_yaml, encoding="utf-8")
+        return load_standard(county.standard_id, profile=path)
+
+
+def counted_statuses(official: bool) -> tuple[str, ...]:
+    """Only accepted data is official; the provisional preview adds data waiting for review."""
+    return (Status.ACCEPTED,) if official else (Status.ACCEPTED, Status.SUBMITTED)
+
+
+def dataset_for(cy: CollectionYear, official: bool = True) -> Dataset:
+    submissions = Submission.objects.filter(school__county=cy.county_id, year=cy.year,
+                                            status__in=counted_statuses(official)).order_by("school__code")
+    schools, rooms = [], []
+    for sub in submissions:
+        schools.append(sub.values)
+        rooms.extend({**room, "year": cy.year, "school_code": sub.school.code} for room in sub.rooms)
+    return Dataset(
+        schools=frame(SCHOOLS, schools),
+        rooms=frame(ROOMS, rooms),
+        county=frame(COUNTY, [cy.county_values]) if cy.county_table_supplied else None,
+        monitoring=frame(MONITORING, cy.monitoring_rows) if cy.monitoring_supplied else None,
+        source=f"{cy.county.name} {cy.year} 年度（{'审核通过数据' if official else '含待审核数据的预览'}）",
+    )
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no NaN or infinity (PostgreSQL refuses them): such figures become null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+_compute_lock = threading.Lock()
+_parsed: dict[int, dict] = {}  # snapshot id → its result, parsed once per process
+
+
+def evaluate_year(cy: CollectionYear, official: bool = True):
+    """Run the engine on the stored data; returns the Evaluation object."""
+    from junheng.evaluate import evaluate
+
+    return evaluate(dataset_for(cy, official), standard_of(cy.county))
+
+
+def snapshot(cy: CollectionYear, official: bool = True) -> EvaluationSnapshot:
+    """The cached result for this county and year, computed when missing."""
+    found = EvaluationSnapshot.objects.filter(county=cy.county_id, year=cy.year, official=official).first()
+    if found is not None:
+        return found
+    with _compute_lock:
+        found = EvaluationSnapshot.objects.filter(county=cy.county_id, year=cy.year, official=official).first()
+        if found is not None:
+            return found
+        result, error = None, ""
+        if not Submission.objects.filter(school__county=cy.county_id, year=cy.year,
+                                         status__in=counted_statuses(official)).exists():
+            error = "还没有审核通过的学校数据" if official else "还没有已提交的学校数据"
+        else:
+            try:
+                result = _finite(evaluate_year(cy, official).to_dict())
+            except StandardError as exc:
+                error = str(exc)
+        found = EvaluationSnapshot.objects.create(county=cy.county, year=cy.year, official=official,
+                                                  result=result, error=error)
+        if official and result is not None:
+            sync_problems(cy, result)
+        return found
+
+
+def result_of(cy: CollectionYear, official: bool = True) -> tuple[dict | None, str]:
+    """``(to_dict(), "")`` or ``(None, Chinese reason)``; parsed JSON is kept per snapshot."""
+    snap_id = EvaluationSnapshot.objects.filter(county=cy.county_id, year=cy.year, official=official) \
+        .values_list("id", flat=True).first()
+    if snap_id in _parsed:
+        return _parsed[snap_id], ""
+    snap = snapshot(cy, official)
+    if snap.result is not None:
+        if len(_parsed) > 64:
+            _parsed.clear()
+        _parsed[snap.id] = snap.result
+    return snap.result, snap.error
+
+
+def invalidate(county_id: int, year: int) -> None:
+    """Data behind this county and year changed: drop the cached results."""
+    EvaluationSnapshot.objects.filter(county=county_id, year=year).delete()
+
+
+def problem_key(p: dict) -> str:
+    return "|".join(str(p.get(k) or "") for k in ("school_code", "stage", "item", "kind"))
+
+
+@transaction.atomic
+def sync_problems(cy: CollectionYear, result: dict) -> int:
+    """Open a problem for each new shortfall of the official evaluation; mark vanished ones.
+
+    A problem already in the list keeps its owner, measure, status and the figures found when it
+    was opened (the 成效清单 compares them with the latest evaluation).
+    """
+    schools = {s.code: s for s in School.objects.filter(county=cy.county_id)}
+    existing = {p.key: p for p in Problem.objects.filter(county=cy.county_id, year=cy.year, source="evaluation")}
+    seen, created = set(), 0
+    for p in result.get("problems", []):
+        key = problem_key(p)
+        seen.add(key)
+        if key in existing:
+            if existing[key].resolved_in_data:
+                existing[key].resolved_in_data = False
+                existing[key].save(update_fields=["resolved_in_data"])
+            continue
+        Problem.objects.create(
+            county=cy.county, year=cy.year, school=schools.get(p.get("school_code") or ""), key=key,
+            stage=p.get("stage") or "", item=p.get("item") or "", kind=p.get("kind") or "",
+            value=p.get("value"), standard=p.get("standard"), shortfall=p.get("shortfall"),
+            school_shortfall=p.get("school_shortfall"), unit=p.get("unit") or "",
+            blocking=bool(p.get("blocking", True)), message=p.get("message") or key,
+        )
+        created += 1
+    vanished = [p for k, p in existing.items() if k not in seen and not p.resolved_in_data]
+    for p in vanished:
+        p.resolved_in_data = True
+        p.save(update_fields=["resolved_in_data"])
+    if created or vanished:
+        audit.record(None, "problems.sync", county=cy.county, target=f"{cy.year} 年度问题清单",
+                     summary=f"按最新测算新增问题 {created} 个，{len(vanished)} 个问题在最新测算中已不再出现",
+                     after={"created": created, "no_longer_found": len(vanished)})
+    return created
+
+
+def current_value(problem: Problem, result: dict | None) -> Any:
+    """The figure behind a problem in the latest evaluation, as the engine reports it."""
+    if result is None or problem.school is None:
+        return None
+    for unit in result.get("units", []):
+        if unit.get("school_code") == problem.school.code and unit.get("stage") == problem.stage:
+            indicator = unit.get("indicators", {}).get(problem.item)
+            if indicator is not None:
+                return indicator.get("value")
+    for school in result.get("schools", []):
+        if school.get("school_code") == problem.school.code:
+            check = school.get("checks", {}).get(problem.item)
+            if check is not None:
+                return check.get("value")
+    return None

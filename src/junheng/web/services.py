@@ -1,0 +1,369 @@
+"""The state changes the pages and the API share: submissions, imports, problems. Each is audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from junheng.dataset import Dataset
+from junheng.schema import COUNTY, MONITORING, ROOMS, SCHOOLS
+
+from . import audit
+from .models import (
+    Account,
+    CollectionYear,
+    County,
+    Evidence,
+    Problem,
+    ProblemStatus,
+    Role,
+    School,
+    Status,
+    Submission,
+)
+from .results import invalidate, json_rows
+
+
+class WorkflowError(Exception):
+    """A state change that is not allowed now; the message is Chinese and shown to the user."""
+
+
+def _state(sub: Submission) -> dict[str, Any]:
+    return {"status": sub.status, "values": sub.values, "rooms": sub.rooms, "return_reason": sub.return_reason}
+
+
+def submission_for(school: School, year: int) -> Submission:
+    return Submission.objects.filter(school=school, year=year).first() or Submission(school=school, year=year)
+
+
+def save_values(acc: Account | None, sub: Submission, values: dict, rooms: list[dict],
+                request: HttpRequest | None = None, status: str | None = None) -> Submission:
+    """Store validated values; school users only while their submission is a draft or returned."""
+    user = acc.user if acc else None
+    if acc is not None and acc.role == Role.INSPECTOR:
+        raise PermissionDenied("督导专家只能查看数据")
+    if acc is not None and acc.role == Role.SCHOOL and sub.pk and not sub.editable_by_school:
+        raise WorkflowError(f"数据{sub.get_status_display()}，不能修改；如需修改请联系教育局退回")
+    if acc is not None and acc.role == Role.BUREAU and sub.status == Status.ACCEPTED and status is None:
+        raise WorkflowError("数据已审核通过，如需修改请先退回")
+    before = _state(sub) if sub.pk else {}
+    was_counted = sub.pk is not None and sub.status in (Status.ACCEPTED, Status.SUBMITTED)
+    sub.values, sub.rooms = values, rooms
+    if status:
+        sub.status = status
+        if status == Status.ACCEPTED:
+            sub.accepted_at = timezone.now()
+    sub.save()
+    old, new = audit.changed(before, _state(sub))
+    audit.record(user, "submission.save", request=request, county=sub.school.county,
+                 target=f"{sub.school} {sub.year} 年度", summary="保存学校填报数据", before=old, after=new)
+    if was_counted or sub.status in (Status.ACCEPTED, Status.SUBMITTED):
+        invalidate(sub.school.county_id, sub.year)
+    return sub
+
+
+# from-status → to-status → roles allowed to make the move
+SUBMISSION_MOVES: dict[str, dict[str, tuple[str, ...]]] = {
+    Status.DRAFT: {Status.SUBMITTED: (Role.SCHOOL, Role.BUREAU)},
+    Status.RETURNED: {Status.SUBMITTED: (Role.SCHOOL, Role.BUREAU)},
+    Status.SUBMITTED: {Status.ACCEPTED: (Role.BUREAU,), Status.RETURNED: (Role.BUREAU,)},
+    Status.ACCEPTED: {Status.RETURNED: (Role.BUREAU,)},
+}
+
+
+def move_submission(acc: Account, sub: Submission, to: str, reason: str = "",
+                    request: HttpRequest | None = None) -> Submission:
+    """draft → submitted → returned (with reason) / accepted; the bureau may return accepted data."""
+    if sub.pk is None or not sub.values:
+        raise WorkflowError("尚未填报数据，不能提交")
+    allowed = SUBMISSION_MOVES.get(sub.status, {}).get(to)
+    if allowed is None:
+        raise WorkflowError(f"当前状态为“{sub.get_status_display()}”，不能改为“{Status(to).label}”")
+    if acc.role not in allowed:
+        raise PermissionDenied("无权执行此操作")
+    if to == Status.RETURNED and not reason.strip():
+        raise WorkflowError("退回时须填写退回原因")
+    if to == Status.SUBMITTED:
+        cy = CollectionYear.objects.filter(county=sub.school.county_id, year=sub.year).first()
+        if cy is not None and not cy.is_open and acc.role == Role.SCHOOL:
+            raise WorkflowError(f"{sub.year} 年度填报已关闭")
+    before = {"status": sub.status, "return_reason": sub.return_reason}
+    sub.status = to
+    now = timezone.now()
+    if to == Status.SUBMITTED:
+        sub.submitted_at = now
+    if to == Status.ACCEPTED:
+        sub.accepted_at = now
+    sub.return_reason = reason.strip() if to == Status.RETURNED else ""
+    sub.save()
+    audit.record(acc.user, f"submission.{to}", request=request, county=sub.school.county,
+                 target=f"{sub.school} {sub.year} 年度", summary=f"状态改为“{sub.get_status_display()}”",
+                 before=before, after={"status": sub.status, "return_reason": sub.return_reason})
+    invalidate(sub.school.county_id, sub.year)
+    return sub
+
+
+def _county_of_rows(ds: Dataset, county: County | None) -> tuple[County, list[str]]:
+    names = sorted(set(ds.schools.get_column("county_name").drop_nulls().to_list()))
+    if county is None:
+        if len(names) != 1:
+            raise WorkflowError(f"数据须恰好包含一个县(区)，实际为：{'、'.join(names) or '无'}")
+        county = County.objects.filter(name=names[0]).first()
+        if county is None:
+            codes = ds.schools.get_column("county_code").drop_nulls().unique().to_list()
+            county = County.objects.create(name=names[0], code=codes[0] if len(codes) == 1 else "")
+    strangers = [n for n in names if n != county.name]
+    return county, strangers
+
+
+@transaction.atomic
+def import_county(ds: Dataset, year: int, county: County | None = None, acc: Account | None = None,
+                  request: HttpRequest | None = None) -> tuple[CollectionYear, int]:
+    """Store a whole-county data set as accepted submissions; all or nothing."""
+    county, strangers = _county_of_rows(ds, county)
+    if strangers:
+        raise WorkflowError(f"数据中有其他县(区)的学校：{'、'.join(strangers)}；只能导入{county.name}的数据")
+    years = sorted(set(ds.schools.get_column("year").drop_nulls().to_list()))
+    if years != [year]:
+        raise WorkflowError(f"数据的年度为 {'、'.join(map(str, years)) or '空'}，与所选年度 {year} 不符")
+    cy, _ = CollectionYear.objects.get_or_create(county=county, year=year)
+    if ds.county is not None:
+        rows = [r for r in json_rows(COUNTY, ds.county) if r.get("county_name") == county.name and r.get("year") == year]
+        cy.county_values = rows[0] if rows else {}
+        cy.county_table_supplied = bool(rows)
+    if ds.monitoring is not None:
+        cy.monitoring_rows = [r for r in json_rows(MONITORING, ds.monitoring) if r.get("year") == year]
+        cy.monitoring_supplied = True
+    cy.save()
+    rooms_by_school: dict[str, list[dict]] = {}
+    for room in json_rows(ROOMS, ds.rooms):
+        rooms_by_school.setdefault(room["school_code"], []).append(
+            {k: v for k, v in room.items() if k not in ("year", "school_code")})
+    count = 0
+    for values in json_rows(SCHOOLS, ds.schools):
+        school = School.objects.filter(code=values["school_code"]).first()
+        if school is None:
+            school = School.objects.create(code=values["school_code"], county=county, name=values["school_name"])
+        elif school.county_id != county.id:
+            raise WorkflowError(f"学校标识码 {school.code} 已属于{school.county.name}")
+        elif school.name != values["school_name"]:
+            school.name = values["school_name"]
+            school.save(update_fields=["name"])
+        sub = submission_for(school, year)
+        save_values(None, sub, values, rooms_by_school.get(school.code, []), request=request,
+                    status=Status.ACCEPTED)
+        count += 1
+    audit.record(acc.user if acc else None, "import.county", request=request, county=county,
+                 target=f"{county.name} {year} 年度", summary=f"导入全县数据：学校 {count} 所（审核通过）",
+                 after={"schools": count, "source": ds.source})
+    invalidate(county.id, year)
+    return cy, count
+
+
+def save_county_values(acc: Account, cy: CollectionYear, values: dict, request: HttpRequest | None = None) -> None:
+    before = dict(cy.county_values)
+    cy.county_values = values
+    cy.county_table_supplied = True
+    cy.save()
+    old, new = audit.changed(before, values)
+    audit.record(acc.user, "county.save", request=request, county=cy.county, target=str(cy),
+                 summary="保存县级指标", before=old, after=new)
+    invalidate(cy.county_id, cy.year)
+
+
+PROBLEM_EDITABLE = ("owner", "measure", "deadline")
+
+
+def update_problem(acc: Account, problem: Problem, changes: dict[str, Any],
+                   request: HttpRequest | None = None) -> Problem:
+    """Owner, measure and deadline: the bureau, or the school for its own problems."""
+    if acc.role == Role.INSPECTOR:
+        raise PermissionDenied("督导专家不能修改整改信息")
+    if problem.status == ProblemStatus.CLOSED:
+        raise WorkflowError("问题已销号，不能修改")
+    before = {k: _plain(getattr(problem, k)) for k in PROBLEM_EDITABLE}
+    for k in PROBLEM_EDITABLE:
+        if k in changes:
+            setattr(problem, k, changes[k])
+    problem.save()
+    old, new = audit.changed(before, {k: _plain(getattr(problem, k)) for k in PROBLEM_EDITABLE})
+    if old or new:
+        audit.record(acc.user, "problem.edit", request=request, county=problem.county, target=_target(problem),
+                     summary="修改整改信息", before=old, after=new)
+    return problem
+
+
+def move_problem(acc: Account, problem: Problem, to: str, note: str = "",
+                 request: HttpRequest | None = None) -> Problem:
+    if to not in problem.allowed_transitions(acc.role):
+        raise WorkflowError(f"当前状态为“{problem.get_status_display()}”，不能改为“{ProblemStatus(to).label}”")
+    if to == ProblemStatus.SUBMITTED and not problem.evidence.exists():
+        raise WorkflowError("提交核验前须上传佐证材料")
+    before = problem.status
+    problem.status = to
+    problem.closed_at = timezone.now() if to == ProblemStatus.CLOSED else None
+    problem.save()
+    audit.record(acc.user, f"problem.{to}", request=request, county=problem.county, target=_target(problem),
+                 summary=f"状态改为“{problem.get_status_display()}”" + (f"：{note}" if note else ""),
+                 before={"status": before}, after={"status": to})
+    return problem
+
+
+def add_evidence(acc: Account, problem: Problem, upload, note: str = "", request: HttpRequest | None = None) -> Evidence:
+    if acc.role == Role.INSPECTOR:
+        raise PermissionDenied("督导专家不能上传佐证材料")
+    if problem.status == ProblemStatus.CLOSED:
+        raise WorkflowError("问题已销号，不能再上传佐证材料")
+    from django.conf import settings
+
+    if upload.size > settings.EVIDENCE_MAX_BYTES:
+        raise WorkflowError(f"文件过大（上限 {settings.EVIDENCE_MAX_BYTES // (1024 * 1024)} MB）")
+    name = upload.name.replace("/", "_").replace("\\", "_")[-150:]
+    evidence = Evidence(problem=problem, original_name=name, note=note, uploaded_by=acc.user)
+    evidence.file.save(name, upload, save=False)
+    evidence.save()
+    audit.record(acc.user, "problem.evidence", request=request, county=problem.county, target=_target(problem),
+                 summary=f"上传佐证材料“{name}”", after={"file": name, "note": note})
+    return evidence
+
+
+def raise_finding(acc: Account, cy: CollectionYear, school: School | None, item: str, message: str,
+                  request: HttpRequest | None = None) -> Problem:
+    """An inspector's 复评反馈 becomes a problem in the list."""
+    if acc.role not in (Role.INSPECTOR, Role.BUREAU):
+        raise PermissionDenied("仅督导专家或教育局可以提出复评反馈")
+    if not message.strip():
+        raise WorkflowError("请填写问题描述")
+    number = Problem.objects.filter(county=cy.county_id, year=cy.year, source="inspection").count() + 1
+    problem = Problem.objects.create(
+        county=cy.county, year=cy.year, school=school, source="inspection",
+        key=f"inspection|{number}|{timezone.now():%Y%m%d%H%M%S%f}", item=item.strip()[:10],
+        kind="review_finding", message=message.strip(), raised_by=acc.user, blocking=False,
+    )
+    audit.record(acc.user, "problem.finding", request=request, county=cy.county, target=_target(problem),
+                 summary="提出复评反馈", after={"school": school.code if school else None, "item": item,
+                                                 "message": message.strip()})
+    return problem
+
+
+def _target(problem: Problem) -> str:
+    where = problem.school.name if problem.school else problem.county.name
+    return f"问题 #{problem.pk} {where} {problem.item}"
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+# ── administration ────────────────────────────────────────────────────────────────────────────
+
+
+def change_year(acc: Account, data, request: HttpRequest | None = None) -> CollectionYear:
+    """Open a new collection year, or open / close an existing one for school submissions."""
+    try:
+        year = int(data.get("year", ""))
+    except ValueError:
+        raise WorkflowError("年度须为四位数字，如 2024") from None
+    if not 2000 <= year <= 2100:
+        raise WorkflowError("年度须在 2000 到 2100 之间")
+    cy, created = CollectionYear.objects.get_or_create(county=acc.county, year=year)
+    if not created:
+        cy.is_open = data.get("is_open") == "1"
+        cy.save(update_fields=["is_open"])
+    audit.record(acc.user, "year.create" if created else "year.update", request=request, county=acc.county,
+                 target=str(cy), summary="开设年度" if created else ("开放填报" if cy.is_open else "关闭填报"),
+                 after={"year": year, "is_open": cy.is_open})
+    return cy
+
+
+def create_account(username: str, role: str, county: County, school: School | None, password: str,
+                   actor=None, request: HttpRequest | None = None) -> Account:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    username = username.strip()
+    if role not in Role.values:
+        raise WorkflowError(f"未知角色“{role}”，可选：{'、'.join(Role.values)}")
+    if not username:
+        raise WorkflowError("请填写用户名")
+    if role == Role.SCHOOL and school is None:
+        raise WorkflowError("学校填报员须指定学校")
+    if school is not None and school.county_id != county.id:
+        raise WorkflowError("学校不属于该县(区)")
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        raise WorkflowError(f"用户名“{username}”已存在")
+    user = User(username=username)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise WorkflowError("密码不符合要求：" + "；".join(exc.messages)) from None
+    user.set_password(password)
+    user.save()
+    acc = Account.objects.create(user=user, role=role, county=county, school=school if role == Role.SCHOOL else None)
+    audit.record(actor, "user.create", request=request, county=county, target=username,
+                 summary=f"创建账号（{acc.get_role_display()}）",
+                 after={"username": username, "role": role, "school": school.code if school else None})
+    return acc
+
+
+def change_user(acc: Account, data, request: HttpRequest | None = None) -> None:
+    """Create an account in the bureau's county, (de)activate one, or set a new password."""
+    action = data.get("action")
+    if action == "create":
+        school = School.objects.filter(county=acc.county_id, code=data.get("school", "")).first()
+        create_account(data.get("username", ""), data.get("role", ""), acc.county, school,
+                       data.get("password", ""), acc.user, request)
+        return
+    target = Account.objects.filter(county=acc.county_id, user__username=data.get("username", "")).first()
+    if target is None:
+        raise WorkflowError("没有这个账号")
+    if target.user_id == acc.user_id:
+        raise WorkflowError("不能停用或重置自己的账号，请使用“修改密码”")
+    if action == "toggle":
+        target.user.is_active = not target.user.is_active
+        target.user.save(update_fields=["is_active"])
+        audit.record(acc.user, "user.active", request=request, county=acc.county, target=target.user.username,
+                     summary="启用账号" if target.user.is_active else "停用账号",
+                     before={"is_active": not target.user.is_active}, after={"is_active": target.user.is_active})
+    elif action == "password":
+        from django.contrib.auth.password_validation import validate_password
+        from django.core.exceptions import ValidationError
+
+        password = data.get("password", "")
+        try:
+            validate_password(password, target.user)
+        except ValidationError as exc:
+            raise WorkflowError("密码不符合要求：" + "；".join(exc.messages)) from None
+        target.user.set_password(password)
+        target.user.save(update_fields=["password"])
+        audit.record(acc.user, "user.password", request=request, county=acc.county, target=target.user.username,
+                     summary="重置密码")
+    else:
+        raise WorkflowError("未知操作")
+
+
+def change_standard(acc: Account, standard_id: str, profile_yaml: str, request: HttpRequest | None = None) -> None:
+    """The county's standard and local profile; a profile that does not load is refused."""
+    from junheng.standards import StandardError
+
+    from .results import standard_of
+
+    county = acc.county
+    before = {"standard_id": county.standard_id, "profile_yaml": county.profile_yaml}
+    county.standard_id, county.profile_yaml = standard_id, profile_yaml.replace("\r\n", "\n")
+    try:
+        standard_of(county)
+    except StandardError as exc:
+        raise WorkflowError(str(exc)) from None
+    county.save(update_fields=["standard_id", "profile_yaml"])
+    old, new = audit.changed(before, {"standard_id": county.standard_id, "profile_yaml": county.profile_yaml})
+    audit.record(acc.user, "standard.change", request=request, county=county, target=county.name,
+                 summary="修改评估标准或地方实施方案", before=old, after=new)
+    for year in county.years.values_list("year", flat=True):
+        invalidate(county.id, year)

@@ -1,0 +1,35 @@
+"""Small display helpers for the templates (formatting only; no figures are computed here)."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def num(value, digits=2):
+    """A figure as published tables print it: 2 decimals (3 for CVs), a dash when missing."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int):
+        return str(value)
+    try:
+        return f"{float(value):.{int(digits)}f}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@register.filter
+def verdict(value):
+    return {True: "达标", False: "未达标", None: "未评估"}.get(value, "未评估")
+
+
+@register.filter
+def verdict_css(value):
+    return {True: "ok", False: "below", None: "unknown"}.get(value, "unknown")

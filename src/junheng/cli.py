@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -272,6 +273,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _user_errors() as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head`: not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (keep Python from reporting the pipe again at exit)
+        return 0
     except OSError as exc:  # unwritable output folder, disk full …
         print(f"错误：无法读写文件：{exc.filename or ''}（{exc.strerror or exc}）", file=sys.stderr)
         return 2

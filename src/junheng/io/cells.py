@@ -1,0 +1,112 @@
+"""Typing one column of text cells into the canonical polars type, vectorised.
+
+Each converter takes the normalised text (NFKC, so full-width digits and brackets are plain;
+stripped; empty → null) and gives the typed value, or null where the text is not a valid value.
+A cell that had text but gives null is a located error; an empty cell stays null ("not reported").
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal
+
+import polars as pl
+
+from junheng.schema import BOOL_FALSE, BOOL_TRUE, LEVEL_LABELS, LEVELS, Field
+
+# Digits with optional thousands separators ("1,234"); Excel hands whole numbers back as "12" or "12.0".
+_WHOLE = r"^\+?(\d+|\d{1,3}(,\d{3})+)(\.0*)?$"
+_DECIMAL = r"^\+?((\d+|\d{1,3}(,\d{3})+)(\.\d*)?|\.\d+)$"
+_ALPHANUMERIC = r"^[0-9A-Za-z]+$"
+_DECIMAL_DIGITS = 38  # polars Decimal precision: the exact arithmetic behind unit conversion
+
+DTYPES = {"int": pl.Int64, "decimal": pl.Float64, "bool": pl.Boolean, "level": pl.Int64,
+          "enum": pl.String, "text": pl.String, "code": pl.String}
+
+
+def _nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def normalised(column: str) -> pl.Expr:
+    text = pl.col(column).str.normalize("NFKC").str.strip_chars()
+    return pl.when(text != "").then(text)
+
+
+def _plain_number(text: pl.Expr) -> pl.Expr:
+    return text.str.replace_all(",", "", literal=True).str.strip_prefix("+")
+
+
+def fraction_digits(text: pl.Expr) -> pl.Expr:
+    """The most digits after the decimal point in a column: the scale its exact conversion needs."""
+    return _plain_number(text).str.extract(r"\.(\d*)$").str.len_chars().max().fill_null(0)
+
+
+def to_int(text: pl.Expr) -> pl.Expr:
+    whole = _plain_number(text).str.replace(r"\.0*$", "")
+    return pl.when(text.str.contains(_WHOLE)).then(whole.cast(pl.Int64, strict=False))
+
+
+def to_decimal(text: pl.Expr, factor: Decimal, scale: int) -> pl.Expr:
+    """Non-negative decimal × unit factor, as the float nearest the exact product.
+
+    The product is formed in decimal arithmetic (``12.3456`` 万元 → ``123456.0000``) and only then
+    parsed as a float, so the float's repr is the exact decimal (never 123455.99999999999).
+    """
+    plain = _plain_number(text)
+    valid = text.str.contains(_DECIMAL)
+    if factor == 1:
+        return pl.when(valid).then(plain.cast(pl.Float64, strict=False))
+    multiplier = int(factor)
+    # Keep out values too long for exact arithmetic (they are errors, not numbers anyone typed).
+    room = _DECIMAL_DIGITS - scale - len(str(multiplier))
+    fits = plain.str.extract(r"^(\d*)").str.len_chars() <= room
+    exact = pl.when(valid & fits).then(plain).cast(pl.Decimal(_DECIMAL_DIGITS, scale), strict=False)
+    return (exact * multiplier).cast(pl.String).cast(pl.Float64)
+
+
+def _lookup(text: pl.Expr, mapping: dict, dtype: pl.DataType) -> pl.Expr:
+    return text.replace_strict(mapping, default=None, return_dtype=dtype)
+
+
+_BOOLS = {**{_nfkc(v).lower(): True for v in BOOL_TRUE}, **{_nfkc(v).lower(): False for v in BOOL_FALSE}}
+# Ⅲ folds to III under NFKC; "3级" and "Ⅲ级" are as good as "3".
+_LEVELS = {f"{_nfkc(k).upper()}{suffix}": v for k, v in LEVELS.items() for suffix in ("", "级")}
+
+
+def to_typed(field: Field, text: pl.Expr, factor: Decimal = Decimal(1), scale: int = 0) -> pl.Expr:
+    """The typed value of a normalised text column (null where invalid)."""
+    kind = field.type
+    if kind == "int":
+        return to_int(text)
+    if kind == "decimal":
+        return to_decimal(text, factor, scale)
+    if kind == "bool":
+        return _lookup(text.str.to_lowercase(), _BOOLS, pl.Boolean)
+    if kind == "level":
+        return _lookup(text.str.to_uppercase().str.replace(r"\.0*$", ""), _LEVELS, pl.Int64)
+    if kind == "enum":
+        choices = {c: c for c in field.choices}
+        return _lookup(text.str.replace_all(r"\s", ""), {**field.aliases, **choices}, pl.String)
+    if kind == "code":
+        pattern = rf"^\d{{{field.digits}}}$" if field.digits else _ALPHANUMERIC
+        return pl.when(text.str.contains(pattern)).then(text)
+    return text
+
+
+def type_problem(field: Field, value: str) -> str:
+    """Why ``value`` is not valid for ``field`` (Chinese)."""
+    kind = field.type
+    if kind == "int":
+        return f"值“{value}”不是非负整数"
+    if kind == "decimal":
+        return f"值“{value}”不是非负数"
+    if kind == "bool":
+        return f"值“{value}”应填“是”或“否”"
+    if kind == "level":
+        return f"值“{value}”不是有效的学业水平（可填：{'、'.join(LEVEL_LABELS)}）"
+    if kind == "enum":
+        return f"值“{value}”不是有效的{field.header}（可填：{'、'.join(field.choices)}）"
+    if field.digits:
+        return f"值“{value}”应为 {field.digits} 位数字"
+    return f"值“{value}”只能由数字和字母组成"

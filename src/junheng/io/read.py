@@ -1,0 +1,54 @@
+"""``read_dataset``: a workbook or CSV folder → a validated, typed :class:`~junheng.dataset.Dataset`.
+
+All errors of a file are collected in one pass and raised together as :class:`InputErrors`
+(never a traceback, never a partial data set); warnings (skipped blank rows, identical room
+rows) come back alongside the data set for the faces to print.
+"""
+
+from __future__ import annotations
+
+from os import PathLike
+from pathlib import Path
+
+import polars as pl
+
+from junheng.dataset import Dataset
+from junheng.schema import COUNTY, MONITORING, ROOMS, SCHOOLS, TABLES
+
+from .errors import ErrorLog, InputError
+from .rules import check_county, check_monitoring, check_rooms, check_schools
+from .sources import open_tables
+from .table import SOURCE_ROW, Sheet, read_sheet
+
+
+def read_dataset(path: str | PathLike) -> Dataset:
+    """The data set at ``path``; raises :class:`InputErrors` listing everything wrong with it."""
+    return read_dataset_with_warnings(path)[0]
+
+
+def read_dataset_with_warnings(path: str | PathLike) -> tuple[Dataset, list[str]]:
+    """The data set and the warnings to show (Chinese lines: blank rows skipped and the like)."""
+    path = Path(path)
+    grids = open_tables(path)
+    log = ErrorLog()
+    sheets: dict[str, Sheet | None] = {
+        table_id: None if grid is None else read_sheet(grid, TABLES[table_id], log)
+        for table_id, grid in grids.items()
+    }
+    schools = sheets[SCHOOLS.id]
+    check_schools(schools)
+    if not schools.typed.height:
+        log.add(InputError(schools.name, None, None, None, "没有任何学校数据"))
+    if sheets[ROOMS.id] is not None:
+        check_rooms(sheets[ROOMS.id], schools)
+    if sheets[COUNTY.id] is not None:
+        check_county(sheets[COUNTY.id])
+    if sheets[MONITORING.id] is not None:
+        check_monitoring(sheets[MONITORING.id])
+    log.raise_if_any([sheet.name for sheet in sheets.values() if sheet is not None])
+    frames = {table_id: _frame(sheet) for table_id, sheet in sheets.items()}
+    return Dataset(**frames, source=str(path)), log.warnings
+
+
+def _frame(sheet: Sheet | None) -> pl.DataFrame | None:
+    return None if sheet is None else sheet.typed.select(*(f.id for f in sheet.table.fields), SOURCE_ROW)

@@ -1,0 +1,136 @@
+"""The cross-field rules of shared/spec/data.md, one function per table, all vectorised."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from junheng.schema import SCHOOL_TYPES, SCHOOLS, STAGE_ZH, STAGES
+
+from .table import (
+    SOURCE_ROW,
+    Sheet,
+    exact_duplicates,
+    missing_columns,
+    require,
+    require_column,
+    unique_key,
+    warn_exact_duplicates,
+)
+
+# Schools outside the compulsory-stage evaluation (特殊教育学校, 职业学校): they have no 学段 of
+# their own, and their L4–L7 resources are not assessed, so these need not be filled for them.
+_UNEVALUATED_TYPES = [t.label for t in SCHOOL_TYPES if not t.stages]
+_FACILITY_FIELDS = ("teaching_area", "sports_field_area", "equipment_value", "multimedia_rooms")
+# Teachers counted within a stage's 专任教师数: each can be at most that number.
+_TEACHER_SUBSETS = ("teachers_above_degree", "key_teachers", "pe_arts_teachers", "senior_title_teachers")
+# County sub-counts and the totals they are part of.
+_COUNTY_PARTS = (
+    ("exchanged_key", "exchanged"), ("exchanged", "exchange_eligible"),
+    ("teachers_trained_360h", "teachers_total"),
+    ("zoned_primary_in_zone", "zoned_primary_students"), ("zoned_junior_in_zone", "zoned_junior_students"),
+    ("disabled_enrolled", "disabled_school_age"), ("quality_hs_allocated", "quality_hs_plan"),
+)
+_MAX_PERCENT = 100
+_SCHOOL_FIELDS = {f.id for f in SCHOOLS.fields}
+
+
+def _required(row: dict) -> str:
+    return "必填项为空"
+
+_TYPE = pl.col("school_type")
+
+
+def _with_stage(stage: str) -> pl.Expr:
+    return _TYPE.is_in([t.label for t in SCHOOL_TYPES if stage in t.stages])
+
+
+def not_above(sheet: Sheet, part: str, whole: str) -> None:
+    """``part`` ≤ ``whole`` on every row where both are filled."""
+    limit = sheet.text.get_column(whole) if whole in sheet.text.columns else None
+    if limit is None or part not in sheet.columns:
+        return
+    sheet.report(part, pl.col(part) > pl.col(whole),
+                 lambda row: f"值“{row['value']}”大于“{sheet.header(whole)}”（{row['limit']}）",
+                 extra=[pl.lit(limit).alias("limit")])
+
+
+def check_required(sheet: Sheet) -> None:
+    missing_columns(sheet)
+    for field in sheet.table.fields:
+        if field.required == "yes" and not (sheet.table is SCHOOLS and field.id in _FACILITY_FIELDS):
+            require(sheet, field.id, pl.lit(True), _required)
+
+
+def check_schools(sheet: Sheet) -> None:
+    check_required(sheet)
+    for field_id in _FACILITY_FIELDS:
+        require(sheet, field_id, ~_TYPE.is_in(_UNEVALUATED_TYPES).fill_null(False), _required)
+    for field in SCHOOLS.fields:
+        if field.required == "stage":
+            needed = _with_stage(field.stage)
+            require_column(sheet, field.id, needed, "第 {row} 行等学校的学校类型须填写此列")
+            require(sheet, field.id, needed, lambda row: f"学校类型为{row['school_type']}，此项必填", extra=[_TYPE])
+    for stage in STAGES:
+        _stage_rules(sheet, stage)
+    _pupils_somewhere(sheet)
+    not_above(sheet, "indoor_sports_area", "teaching_area")
+    repeats = exact_duplicates(sheet)
+    unique_key(sheet, ["year", "school_code"], "学校标识码在同一年度重复", repeats)
+
+
+def _stage_rules(sheet: Sheet, stage: str) -> None:
+    zh = STAGE_ZH[stage]
+    students = f"{stage}_students"
+    without = [t.label for t in SCHOOL_TYPES if t.stages and stage not in t.stages]
+    sheet.report(students, _TYPE.is_in(without) & (pl.col(students) > 0),
+                 lambda row: f"学校类型为{row['school_type']}，没有{zh}学段，{zh}在校生数应为 0 或不填",
+                 extra=[_TYPE])
+    teachers = f"{stage}_teachers"
+    if teachers not in _SCHOOL_FIELDS:
+        return
+    for subset in _TEACHER_SUBSETS:
+        not_above(sheet, f"{stage}_{subset}", teachers)
+    for needed in (f"{stage}_classes", teachers):
+        sheet.report(needed, _with_stage(stage) & (pl.col(students) > 0) & (pl.col(needed) == 0),
+                     lambda row, needed=needed: f"{zh}在校生数为 {row['pupils']}，{sheet.header(needed)}不能为 0",
+                     extra=[pl.col(students).alias("pupils")])
+
+
+def _pupils_somewhere(sheet: Sheet) -> None:
+    """A school of a type with 学段 must have pupils in one of them (all filled and 0 is an error)."""
+    typed = [t for t in SCHOOL_TYPES if t.stages]
+    no_pupils = pl.lit(False)
+    for school_type in typed:
+        none = pl.all_horizontal(pl.col(f"{s}_students") == 0 for s in school_type.stages)
+        no_pupils = pl.when(_TYPE == school_type.label).then(none).otherwise(no_pupils)
+    stages_of = {t.label: "、".join(STAGE_ZH[s] for s in t.stages) for t in typed}
+    sheet.report(None, no_pupils, lambda row: f"学校类型为{row['school_type']}，但{stages_of[row['school_type']]}"
+                 "在校生数均为 0", extra=[_TYPE])
+
+
+def check_rooms(sheet: Sheet, schools: Sheet) -> None:
+    check_required(sheet)
+    warn_exact_duplicates(sheet, "按两间教室分别计入")
+    known = schools.typed.select("year", "school_code").unique()
+    orphans = (sheet.with_value("school_code")
+               .filter(pl.col("year").is_not_null() & pl.col("school_code").is_not_null())
+               .join(known, on=["year", "school_code"], how="anti").sort(SOURCE_ROW))
+    sheet.log.add_rows(sheet.name, sheet.header("school_code"), orphans,
+                       lambda row: f"学校标识码“{row['value']}”在“{schools.name}”表 {row['year']} 年度中不存在")
+
+
+def check_county(sheet: Sheet) -> None:
+    check_required(sheet)
+    repeats = exact_duplicates(sheet)
+    unique_key(sheet, ["year", "county_name"], "同一年度同一县(区)只能有一行", repeats)
+    for part, whole in _COUNTY_PARTS:
+        not_above(sheet, part, whole)
+    sheet.report("recognition_rate", pl.col("recognition_rate") > _MAX_PERCENT,
+                 lambda row: f"值“{row['value']}”超出 0–{_MAX_PERCENT} 的百分数范围")
+
+
+def check_monitoring(sheet: Sheet) -> None:
+    check_required(sheet)
+    repeats = exact_duplicates(sheet)
+    unique_key(sheet, ["year", "county_name", "subject"], "同一年度同一县(区)同一科目只能有一行", repeats)
+

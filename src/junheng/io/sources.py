@@ -1,0 +1,154 @@
+"""Find the four tables in a workbook or a folder of CSV files and read them as text grids.
+
+Every cell is read as text so that "不详" in a number column becomes a located error rather than a
+crash or a silent null. Each grid keeps every row, blank ones included, with ``source_row``: the
+row number Excel shows (or the line number in a CSV file), so errors point where the user looks.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+
+from junheng.schema import SCHOOLS, TABLES
+
+from .errors import InputError, InputErrors, file_error
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # Excel on Chinese Windows saves CSV as GB18030 (GBK)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One sheet or CSV file as text: columns ``c0``, ``c1`` … and ``source_row``."""
+
+    name: str  # the sheet name or CSV file name, as errors show it
+    cells: pl.DataFrame
+
+    @property
+    def text_columns(self) -> list[str]:
+        return [c for c in self.cells.columns if c != "source_row"]
+
+
+def open_tables(path: Path) -> dict[str, Grid | None]:
+    """The grid of each canonical table (``None`` when the input does not have that table)."""
+    if not path.exists():
+        raise file_error(f"找不到文件或文件夹“{path}”")
+    if path.is_dir():
+        return _csv_folder(path)
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        return _workbook(path)
+    if suffix == ".csv":
+        return _single_csv(path)
+    raise file_error(f"无法识别的文件类型“{path.name}”：请提供 .xlsx、.xls 工作簿，或存放 CSV 文件的文件夹")
+
+
+def table_named(name: str) -> str | None:
+    """The table a sheet or file (stem) name stands for: its Chinese sheet name or canonical id."""
+    folded = name.strip().lower()
+    return next((t.id for t in TABLES.values() if folded in (t.id, t.sheet)), None)
+
+
+def _assign(names: list[str], stem_of, container: str) -> dict[str, str | None]:
+    """Which sheet/file holds each table; two holding the same table is an error, not a guess."""
+    chosen: dict[str, str | None] = dict.fromkeys(TABLES)
+    for name in names:
+        table_id = table_named(stem_of(name))
+        if table_id is None:
+            continue
+        if chosen[table_id] is not None:
+            raise file_error(f"{container}中“{chosen[table_id]}”和“{name}”都是{TABLES[table_id].sheet}表，请只保留一个")
+        chosen[table_id] = name
+    return chosen
+
+
+def _workbook(path: Path) -> dict[str, Grid | None]:
+    try:
+        sheet_names = fastexcel.read_excel(path).sheet_names
+    except (fastexcel.FastExcelError, OSError) as exc:
+        raise _unreadable(path) from exc
+    chosen = _assign(sheet_names, lambda name: name, f"工作簿“{path.name}”")
+    if chosen[SCHOOLS.id] is None:
+        raise file_error(f"工作簿“{path.name}”中没有“{SCHOOLS.sheet}”工作表（现有工作表：{'、'.join(sheet_names)}）")
+    return {table_id: None if name is None else Grid(name, _read_sheet(path, name))
+            for table_id, name in chosen.items()}
+
+
+def _unreadable(path: Path) -> InputErrors:
+    return file_error(f"无法读取“{path.name}”：文件已损坏、已加密或不是 Excel 工作簿")
+
+
+def _read_sheet(path: Path, sheet: str) -> pl.DataFrame:
+    try:
+        cells = pl.read_excel(
+            path, sheet_name=sheet, engine="calamine", infer_schema_length=0, has_header=False,
+            drop_empty_rows=False, drop_empty_cols=False, raise_if_empty=False,
+            # Without skip_rows=0 calamine starts at the first non-empty row and row numbers shift.
+            read_options={"skip_rows": 0},
+        )
+    except (fastexcel.FastExcelError, pl.exceptions.PolarsError, OSError) as exc:
+        raise _unreadable(path) from exc
+    cells = cells.rename({c: f"c{i}" for i, c in enumerate(cells.columns)})
+    return cells.with_columns(source_row=pl.int_range(1, cells.height + 1, dtype=pl.Int64))
+
+
+def _csv_folder(folder: Path) -> dict[str, Grid | None]:
+    files = sorted(p.name for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv")
+    chosen = _assign(files, lambda name: Path(name).stem, f"文件夹“{folder.name}”")
+    if chosen[SCHOOLS.id] is None:
+        raise file_error(f"文件夹“{folder}”中没有 {SCHOOLS.id}.csv 或 {SCHOOLS.sheet}.csv")
+    return {table_id: None if name is None else _read_csv(folder / name) for table_id, name in chosen.items()}
+
+
+def _single_csv(path: Path) -> dict[str, Grid | None]:
+    """A lone CSV file is the 学校 table (the other tables are then not supplied)."""
+    table_id = table_named(path.stem) or SCHOOLS.id
+    if table_id != SCHOOLS.id:
+        raise file_error(f"“{path.name}”是{TABLES[table_id].sheet}表；请指定存放全部 CSV 文件的文件夹")
+    return {t: _read_csv(path) if t == SCHOOLS.id else None for t in TABLES}
+
+
+def _decode(path: Path) -> str:
+    data = path.read_bytes()
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise file_error(f"无法识别“{path.name}”的文字编码：请另存为 UTF-8 或 GB18030（GBK）编码的 CSV")
+
+
+def _read_csv(path: Path) -> Grid:
+    text = _decode(path)
+    try:
+        cells = pl.read_csv(io.BytesIO(text.encode("utf-8")), has_header=False, infer_schema=False,
+                            raise_if_empty=False)
+    except pl.exceptions.ComputeError as exc:
+        raise _ragged(path, text) from exc
+    cells = cells.rename({c: f"c{i}" for i, c in enumerate(cells.columns)})
+    return Grid(path.name, cells.with_columns(source_row=_line_numbers(cells)))
+
+
+def _line_numbers(cells: pl.DataFrame) -> pl.Expr:
+    """The line each record starts on: its index, plus the line breaks inside quoted cells above it."""
+    breaks = pl.sum_horizontal(pl.col(c).str.count_matches("\n").fill_null(0) for c in cells.columns) \
+        if cells.width else pl.lit(0)
+    return (pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
+            + breaks.cum_sum().shift(1, fill_value=0).cast(pl.Int64))
+
+
+def _ragged(path: Path, text: str) -> InputErrors:
+    """Name the first line with more cells than the header (only reached on such a file)."""
+    reader = csv.reader(io.StringIO(text))
+    width = len(next(reader, []))
+    for record in reader:
+        if len(record) > width:
+            return InputErrors([InputError(path.name, reader.line_num, None, None,
+                                           f"本行有 {len(record)} 个单元格，多于表头的 {width} 列")])
+    return file_error(f"无法读取 CSV 文件“{path.name}”")

@@ -1,0 +1,177 @@
+"""One sheet read into a typed canonical frame, with the checks every table shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from junheng.schema import Field, Table
+
+from .cells import DTYPES, fraction_digits, normalised, to_typed, type_problem
+from .errors import ErrorLog, InputError, row_label, sheet_label
+from .headers import Column, find_header_row, map_columns
+from .sources import Grid
+
+SOURCE_ROW = "source_row"
+_LISTED_ROWS = 20  # row numbers listed in one message (blank rows, a duplicate's twins)
+
+
+def empty_frame(table: Table) -> pl.DataFrame:
+    return pl.DataFrame(schema={**{f.id: DTYPES[f.type] for f in table.fields}, SOURCE_ROW: pl.Int64})
+
+
+@dataclass
+class Sheet:
+    """A table as read: typed values, the normalised text behind them, and where each came from."""
+
+    table: Table
+    name: str  # sheet or CSV file name, for messages
+    header_row: int | None  # None for a sheet with nothing in it
+    columns: dict[str, Column]  # the fields the sheet has a column for
+    typed: pl.DataFrame  # canonical columns + source_row
+    text: pl.DataFrame  # the same rows: normalised text per present field + source_row
+    log: ErrorLog
+
+    def header(self, field_id: str) -> str:
+        """The column as the user knows it: their header, or the template's for an absent column."""
+        column = self.columns.get(field_id)
+        return column.header if column else self.table.field(field_id).display_header
+
+    def with_value(self, field_id: str | None) -> pl.DataFrame:
+        """The typed rows plus ``value``: the cell of ``field_id`` as typed (normalised text)."""
+        if field_id in self.text.columns:
+            return self.typed.with_columns(value=self.text.get_column(field_id))
+        return self.typed.with_columns(value=pl.lit(None, dtype=pl.String))
+
+    def report(self, field_id: str | None, failing: pl.Expr, message: Callable[[dict], str],
+               extra: Sequence[pl.Expr] = ()) -> None:
+        """An error on each row where ``failing`` holds; ``message`` sees ``value``, ``source_row``, ``extra``."""
+        # Extras are computed on the whole table before filtering (they may be windows or whole columns).
+        names = [e.meta.output_name() for e in extra]
+        rows = self.with_value(field_id).with_columns(*extra).filter(failing).select(SOURCE_ROW, "value", *names)
+        if rows.height:
+            self.log.add_rows(self.name, self.header(field_id) if field_id else None, rows, message)
+
+
+def read_sheet(grid: Grid, table: Table, log: ErrorLog) -> Sheet:
+    """Map headers, skip (and report) blank rows, type every cell; cell errors go to ``log``."""
+    cells, text_columns = grid.cells, grid.text_columns
+    header_index = find_header_row(table, cells, text_columns)
+    if header_index is None:  # a wholly empty sheet: the table is supplied, with no rows
+        empty = empty_frame(table)
+        return Sheet(table, grid.name, None, {}, empty, empty.select(SOURCE_ROW), log)
+    header_row = cells.item(header_index, SOURCE_ROW)
+    header = {c: cells.item(header_index, c) for c in text_columns}
+    mapped, header_errors = map_columns(table, grid.name, header_row, header)
+    for error in header_errors:
+        log.add(error)
+    columns = {c.field.id: c for c in mapped}
+
+    body = _drop_blank_rows(cells.slice(header_index + 1), text_columns, grid.name, log)
+    text = body.select(*(normalised(c.source).alias(c.field.id) for c in mapped), SOURCE_ROW)
+    scaled = [c.field.id for c in mapped if c.factor != 1]
+    scales = text.select(fraction_digits(pl.col(f)).alias(f) for f in scaled).row(0, named=True) if scaled else {}
+    typed = text.select(
+        *(_typed_column(f, columns.get(f.id), scales.get(f.id, 0)) for f in table.fields), SOURCE_ROW)
+    sheet = Sheet(table, grid.name, header_row, columns, typed, text, log)
+    for column in mapped:
+        field = column.field
+        sheet.report(field.id, pl.lit(text.get_column(field.id).is_not_null()) & pl.col(field.id).is_null(),
+                     lambda row, field=field: type_problem(field, row["value"]))
+    return sheet
+
+
+def _typed_column(field: Field, column: Column | None, scale: int) -> pl.Expr:
+    if column is None:
+        return pl.lit(None, dtype=DTYPES[field.type]).alias(field.id)
+    return to_typed(field, pl.col(field.id), column.factor, scale).alias(field.id)
+
+
+def _drop_blank_rows(body: pl.DataFrame, text_columns: list[str], sheet: str, log: ErrorLog) -> pl.DataFrame:
+    """Rows with nothing in them are skipped; those between data rows are reported, never a stop."""
+    filled = pl.any_horizontal(
+        *(pl.col(c).str.strip_chars().str.len_chars().gt(0).fill_null(False) for c in text_columns)
+    ) if text_columns else pl.lit(False)
+    flags = body.select(filled.alias("filled"), SOURCE_ROW)
+    data_rows = flags.filter("filled").get_column(SOURCE_ROW)
+    if data_rows.is_empty():
+        return body.clear()
+    last = data_rows.max()
+    blank = flags.filter(~pl.col("filled") & (pl.col(SOURCE_ROW) < last)).get_column(SOURCE_ROW).to_list()
+    if blank:
+        listed = "、".join(map(str, blank[:_LISTED_ROWS]))
+        more = f" 等 {len(blank)} 行" if len(blank) > _LISTED_ROWS else ""
+        log.warnings.append(f"{row_label(sheet, listed)}{more}是空行，已跳过")
+    return body.filter(filled)
+
+
+def require(sheet: Sheet, field_id: str, needed: pl.Expr, message: Callable[[dict], str],
+            extra: Sequence[pl.Expr] = ()) -> None:
+    """An error on each row where ``needed`` holds but the cell is empty (a bad value is reported already).
+
+    An absent column is reported once, by :func:`missing_columns` or :func:`require_column`.
+    """
+    if field_id in sheet.columns:
+        empty = pl.lit(sheet.text.get_column(field_id).is_null())
+        sheet.report(field_id, needed & empty, message, extra)
+
+
+def require_column(sheet: Sheet, field_id: str, needed: pl.Expr, why: str) -> None:
+    """One error for an absent column that some row needs."""
+    if field_id in sheet.columns or not sheet.typed.select(needed.any()).item():
+        return
+    first = sheet.typed.filter(needed).item(0, SOURCE_ROW)
+    sheet.log.add(InputError(sheet.name, None, sheet.header(field_id), None,
+                             f"缺少“{sheet.header(field_id)}”列（{why.format(row=first)}）"))
+
+
+def missing_columns(sheet: Sheet) -> None:
+    """Every required column must be there, even on a sheet with no rows yet (but not on a blank sheet)."""
+    if sheet.header_row is None:
+        return
+    for field in sheet.table.fields:
+        if field.required == "yes" and field.id not in sheet.columns:
+            sheet.log.add(InputError(sheet.name, None, sheet.header(field.id), None,
+                                     f"缺少必填列“{sheet.header(field.id)}”"))
+
+
+def _first_identical(sheet: Sheet) -> pl.Expr:
+    return pl.col(SOURCE_ROW).min().over([f.id for f in sheet.table.fields]).alias("first")
+
+
+def exact_duplicates(sheet: Sheet) -> pl.Expr:
+    """Report each row identical in every field to an earlier one; the rows, for key checks to skip."""
+    first = _first_identical(sheet)
+    sheet.report(None, pl.col(SOURCE_ROW) != pl.col("first"),
+                 lambda row: f"与第 {row['first']} 行完全相同（重复行）", extra=[first])
+    return pl.col(SOURCE_ROW) != first
+
+
+def warn_exact_duplicates(sheet: Sheet, consequence: str) -> None:
+    """Identical rows that may well be real (two rooms of one size): a warning, never a silent merge."""
+    rows = (sheet.typed.with_columns(_first_identical(sheet)).filter(pl.col(SOURCE_ROW) != pl.col("first"))
+            .select(SOURCE_ROW, "first").sort(SOURCE_ROW))
+    sheet.log.warnings.extend(f"{row_label(sheet.name, row)}与第 {first} 行完全相同，{consequence}"
+                              for row, first in rows.head(_LISTED_ROWS).iter_rows())
+    if rows.height > _LISTED_ROWS:
+        sheet.log.warnings.append(
+            f"{sheet_label(sheet.name)}另有 {rows.height - _LISTED_ROWS} 行与前面的行完全相同，{consequence}")
+
+
+def unique_key(sheet: Sheet, key: list[str], what: str, skip: pl.Expr) -> None:
+    """Rows sharing ``key`` (all filled) are each reported with the others; ``skip`` rows were already."""
+    candidates = sheet.with_value(key[-1]).filter(~skip & pl.all_horizontal(pl.col(k).is_not_null() for k in key))
+    groups = (candidates.group_by(key)
+              .agg(pl.col(SOURCE_ROW).sort().head(_LISTED_ROWS).alias("group"), pl.len().alias("size"))
+              .filter(pl.col("size") > 1))
+    if groups.height:
+        rows = candidates.join(groups, on=key).sort(SOURCE_ROW)
+        sheet.log.add_rows(sheet.name, sheet.header(key[-1]), rows, lambda row: f"{what}（{_others(row)}）")
+
+
+def _others(row: dict) -> str:
+    others = [str(r) for r in row["group"] if r != row[SOURCE_ROW]]
+    more = f"等 {row['size'] - 1} 行" if row["size"] - 1 > len(others) else ""
+    return f"另见第 {'、'.join(others)} 行{more}"

@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from junheng.io.xlsx import text_width
+
 HERE = Path(__file__).parent
 DEFAULT_DATA = HERE / "data" / "national"
 TARGET_RATIO = 2.0
@@ -54,6 +56,13 @@ def measure(command: list[str], runs: int) -> tuple[float, int]:
     return min(s for s, _ in results), max(m for _, m in results)
 
 
+def _row(*cells: str) -> str:
+    """Table cells padded by display width (a CJK character takes two columns)."""
+    widths = (26, 10, 16)
+    return "".join(" " * (w - text_width(c)) + c if i else c + " " * (w - text_width(c))
+                   for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="全国规模测算基准：junheng evaluate 对比朴素向量化基线")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -69,9 +78,9 @@ def main(argv: list[str] | None = None) -> int:
 
     mib = 1024**2
     print(f"数据：{args.data}（每项取 {args.runs} 次中最快一次；内存为子进程峰值 RSS）")
-    print(f"{'':<24}{'秒':>10}{'峰值内存(MiB)':>16}")
-    print(f"{'基线（polars + numpy）':<20}{baseline_s:>10.2f}{baseline_mem / mib:>16.0f}")
-    print(f"{'junheng evaluate':<24}{junheng_s:>10.2f}{junheng_mem / mib:>16.0f}")
+    print(_row("", "秒", "峰值内存(MiB)"))
+    print(_row("基线（polars + numpy）", f"{baseline_s:.2f}", f"{baseline_mem / mib:.0f}"))
+    print(_row("junheng evaluate", f"{junheng_s:.2f}", f"{junheng_mem / mib:.0f}"))
     print(f"耗时比 junheng / 基线：{ratio:.2f}×（目标 ≤ {TARGET_RATIO:g}×，上限 {MAX_RATIO:g}×）"
           + ("  超出上限" if slow else "  达到目标" if ratio <= TARGET_RATIO else "  未达目标但在上限内"))
     print(f"junheng 峰值内存：{junheng_mem / mib:.0f} MiB（上限 {MAX_MEMORY / mib:.0f} MiB）" + ("  超出上限" if heavy else ""))

@@ -79,7 +79,8 @@ def _schools(rng: np.random.Generator, n_schools: int, n_counties: int) -> tuple
         pupils[stage][median == 0] = 0
     teaching_point = school_type == "教学点"
     pupils["primary"][teaching_point] = rng.integers(8, 120, teaching_point.sum())
-    pupils["primary"][(pupils["primary"] < 20) & ~teaching_point & (school_type != "初中")] = 20
+    has_primary = np.array([bool(MEDIAN_PUPILS.get(t, {}).get("primary")) for t in TYPE_MIX])[type_index]
+    pupils["primary"][(pupils["primary"] < 20) & has_primary & ~teaching_point] = 20
 
     classes = np.zeros(n_schools, np.int64)
     teachers = np.zeros(n_schools, np.int64)
@@ -171,9 +172,13 @@ def _rooms(rng: np.random.Generator, codes: np.ndarray, classes: np.ndarray) -> 
         kinds.append(np.full(count.sum(), kind))
     owner = np.concatenate(owners)
     kind = np.concatenate(kinds)
-    area = np.where(kind == "音乐", rng.uniform(82, 135, len(kind)), rng.uniform(78, 125, len(kind)))
+    area = np.round(np.where(kind == "音乐", rng.uniform(82, 135, len(kind)), rng.uniform(78, 125, len(kind))), 1)
+    # Rooms of one kind in one school differ in the second decimal, so no two rows are identical
+    # (the importer rightly warns about identical rows).
+    first = np.r_[0, np.flatnonzero((owner[1:] != owner[:-1]) | (kind[1:] != kind[:-1])) + 1]
+    position = np.arange(len(owner)) - np.repeat(first, np.diff(np.r_[first, len(owner)]))
     return {"year": np.full(len(kind), YEAR), "school_code": codes[owner], "room_type": kind,
-            "area": np.round(area, 1)}
+            "area": np.round(area + 0.01 * position, 2)}
 
 
 def _county(rng: np.random.Generator, n: int) -> dict:

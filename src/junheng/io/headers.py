@@ -102,9 +102,11 @@ def find_header_row(table: Table, cells: pl.DataFrame, text_columns: list[str]) 
 
 
 def map_columns(table: Table, sheet: str, header_row: int, header: dict[str, str | None]
-                ) -> tuple[list[Column], list[InputError]]:
-    """The columns holding schema fields; unknown columns are ignored, bad units and repeats are errors."""
+                ) -> tuple[list[Column], set[str], list[InputError]]:
+    """The columns holding schema fields, the ids of all fields named (even with a bad unit) and the
+    header errors; unknown columns are ignored, bad units and repeated fields are errors."""
     columns: dict[str, Column] = {}
+    named: set[str] = set()
     errors: list[InputError] = []
     for source, text in header.items():
         if text is None or not text.strip():
@@ -112,6 +114,7 @@ def map_columns(table: Table, sheet: str, header_row: int, header: dict[str, str
         found = match_header(table, text)
         if found is None:
             continue
+        named.add(found.field.id)
         if found.problem:
             errors.append(InputError(sheet, header_row, text, None, found.problem))
         elif found.field.id in columns:
@@ -119,4 +122,4 @@ def map_columns(table: Table, sheet: str, header_row: int, header: dict[str, str
             errors.append(InputError(sheet, header_row, text, None, f"与“{first}”列是同一项，只能保留一列"))
         else:
             columns[found.field.id] = Column(found.field, source, text.strip(), found.factor)
-    return list(columns.values()), errors
+    return list(columns.values()), named, errors

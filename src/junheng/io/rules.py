@@ -46,12 +46,11 @@ def _with_stage(stage: str) -> pl.Expr:
 
 def not_above(sheet: Sheet, part: str, whole: str) -> None:
     """``part`` ≤ ``whole`` on every row where both are filled."""
-    limit = sheet.text.get_column(whole) if whole in sheet.text.columns else None
-    if limit is None or part not in sheet.columns:
+    if part not in sheet.columns or whole not in sheet.columns:
         return
     sheet.report(part, pl.col(part) > pl.col(whole),
                  lambda row: f"值“{row['value']}”大于“{sheet.header(whole)}”（{row['limit']}）",
-                 extra=[pl.lit(limit).alias("limit")])
+                 extra=[pl.lit(sheet.as_typed(whole)).alias("limit")])
 
 
 def check_required(sheet: Sheet) -> None:

@@ -24,14 +24,16 @@ def empty_frame(table: Table) -> pl.DataFrame:
 
 @dataclass
 class Sheet:
-    """A table as read: typed values, the normalised text behind them, and where each came from."""
+    """A table as read: typed values, the text behind them, and where each came from."""
 
     table: Table
     name: str  # sheet or CSV file name, for messages
     header_row: int | None  # None for a sheet with nothing in it
-    columns: dict[str, Column]  # the fields the sheet has a column for
-    typed: pl.DataFrame  # canonical columns + source_row
-    text: pl.DataFrame  # the same rows: normalised text per present field + source_row
+    columns: dict[str, Column]  # the fields the sheet has a usable column for
+    named: set[str]  # fields some header names, usable or not (a bad unit): not "missing"
+    cells: pl.DataFrame  # the data rows as read (grid columns)
+    text: pl.DataFrame  # the same rows: normalised text per present field
+    typed: pl.DataFrame  # the same rows: canonical columns + source_row
     log: ErrorLog
 
     def header(self, field_id: str) -> str:
@@ -39,19 +41,26 @@ class Sheet:
         column = self.columns.get(field_id)
         return column.header if column else self.table.field(field_id).display_header
 
+    def as_typed(self, field_id: str | None, at: pl.Series | None = None) -> pl.Series:
+        """The cells of ``field_id`` as the user typed them (trimmed), at row indices ``at`` or all."""
+        if field_id not in self.columns:
+            return pl.repeat(None, self.typed.height if at is None else len(at), dtype=pl.String, eager=True)
+        column = self.cells.get_column(self.columns[field_id].source)
+        return (column if at is None else column.gather(at)).str.strip_chars()
+
     def with_value(self, field_id: str | None) -> pl.DataFrame:
-        """The typed rows plus ``value``: the cell of ``field_id`` as typed (normalised text)."""
-        if field_id in self.text.columns:
-            return self.typed.with_columns(value=self.text.get_column(field_id))
-        return self.typed.with_columns(value=pl.lit(None, dtype=pl.String))
+        """The typed rows plus ``value``: the cell of ``field_id`` as typed."""
+        return self.typed.with_columns(value=self.as_typed(field_id))
 
     def report(self, field_id: str | None, failing: pl.Expr, message: Callable[[dict], str],
                extra: Sequence[pl.Expr] = ()) -> None:
         """An error on each row where ``failing`` holds; ``message`` sees ``value``, ``source_row``, ``extra``."""
         # Extras are computed on the whole table before filtering (they may be windows or whole columns).
         names = [e.meta.output_name() for e in extra]
-        rows = self.with_value(field_id).with_columns(*extra).filter(failing).select(SOURCE_ROW, "value", *names)
+        rows = (self.typed.with_columns(*extra).with_row_index("at").filter(failing)
+                .select("at", SOURCE_ROW, *names))
         if rows.height:
+            rows = rows.with_columns(value=self.as_typed(field_id, rows.get_column("at")))
             self.log.add_rows(self.name, self.header(field_id) if field_id else None, rows, message)
 
 
@@ -61,21 +70,21 @@ def read_sheet(grid: Grid, table: Table, log: ErrorLog) -> Sheet:
     header_index = find_header_row(table, cells, text_columns)
     if header_index is None:  # a wholly empty sheet: the table is supplied, with no rows
         empty = empty_frame(table)
-        return Sheet(table, grid.name, None, {}, empty, empty.select(SOURCE_ROW), log)
+        return Sheet(table, grid.name, None, {}, set(), cells.clear(), empty.select(), empty, log)
     header_row = cells.item(header_index, SOURCE_ROW)
     header = {c: cells.item(header_index, c) for c in text_columns}
-    mapped, header_errors = map_columns(table, grid.name, header_row, header)
+    mapped, named, header_errors = map_columns(table, grid.name, header_row, header)
     for error in header_errors:
         log.add(error)
     columns = {c.field.id: c for c in mapped}
 
     body = _drop_blank_rows(cells.slice(header_index + 1), text_columns, grid.name, log)
-    text = body.select(*(normalised(c.source).alias(c.field.id) for c in mapped), SOURCE_ROW)
+    text = body.select(*(normalised(c.source).alias(c.field.id) for c in mapped))
     scaled = [c.field.id for c in mapped if c.factor != 1]
     scales = text.select(fraction_digits(pl.col(f)).alias(f) for f in scaled).row(0, named=True) if scaled else {}
-    typed = text.select(
+    typed = text.with_columns(body.get_column(SOURCE_ROW)).select(
         *(_typed_column(f, columns.get(f.id), scales.get(f.id, 0)) for f in table.fields), SOURCE_ROW)
-    sheet = Sheet(table, grid.name, header_row, columns, typed, text, log)
+    sheet = Sheet(table, grid.name, header_row, columns, named, body, text, typed, log)
     for column in mapped:
         field = column.field
         sheet.report(field.id, pl.lit(text.get_column(field.id).is_not_null()) & pl.col(field.id).is_null(),
@@ -120,7 +129,7 @@ def require(sheet: Sheet, field_id: str, needed: pl.Expr, message: Callable[[dic
 
 def require_column(sheet: Sheet, field_id: str, needed: pl.Expr, why: str) -> None:
     """One error for an absent column that some row needs."""
-    if field_id in sheet.columns or not sheet.typed.select(needed.any()).item():
+    if field_id in sheet.named or not sheet.typed.select(needed.any()).item():
         return
     first = sheet.typed.filter(needed).item(0, SOURCE_ROW)
     sheet.log.add(InputError(sheet.name, None, sheet.header(field_id), None,
@@ -132,7 +141,7 @@ def missing_columns(sheet: Sheet) -> None:
     if sheet.header_row is None:
         return
     for field in sheet.table.fields:
-        if field.required == "yes" and field.id not in sheet.columns:
+        if field.required == "yes" and field.id not in sheet.named:
             sheet.log.add(InputError(sheet.name, None, sheet.header(field.id), None,
                                      f"缺少必填列“{sheet.header(field.id)}”"))
 

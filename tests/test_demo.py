@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from junheng.demo import DEMO_FILE, demo_dataset, run_demo
+from junheng.demo import DEMO_FILE, OUTPUTS, demo_dataset, run_demo
 from junheng.evaluate import evaluate
 from junheng.io import read_dataset
 from junheng.io.cells import DTYPES
@@ -125,7 +125,7 @@ def test_every_seed_shows_the_planned_problems(seed):
 
 def test_demo_writes_its_outputs(demo_run):
     folder, _, result = demo_run
-    assert (folder / DEMO_FILE).is_file()
+    assert {p.name for p in folder.iterdir()} == {DEMO_FILE, *OUTPUTS}
     written = json.loads((folder / "evaluation.json").read_text(encoding="utf-8"))
     assert written == json.loads(json.dumps(result, ensure_ascii=False))
 

@@ -26,8 +26,12 @@ from pathlib import Path
 import polars as pl
 
 from junheng.dataset import Dataset
+from junheng.evaluate import Evaluation, evaluate
+from junheng.io import read_dataset
 from junheng.io.cells import DTYPES
 from junheng.io.dataset_writer import write_dataset_csv, write_dataset_xlsx
+from junheng.io.export import write_evaluation_xlsx
+from junheng.io.problem_book import write_problem_book
 from junheng.schema import COMPULSORY_STAGES, SUBJECTS, TABLES
 from junheng.standards import Params, load_standard
 
@@ -382,28 +386,32 @@ def _monitoring_row(subject: str) -> dict:
 # ── junheng demo ─────────────────────────────────────────────────────────────
 
 
-def _write_json(evaluation, dataset: Dataset, path: Path) -> None:
-    path.write_text(json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+def write_evaluation_json(evaluation: Evaluation, path: Path) -> None:
+    """The JSON contract of design.md, written whole or not at all."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        partial.write_text(json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
-# Every output of the demo beside the data workbook: file name → writer(evaluation, dataset, path).
-OUTPUTS: dict[str, Callable[..., None]] = {
-    "evaluation.json": _write_json,
+# Every output of the demo beside the data workbook: file name → writer(evaluation, path).
+OUTPUTS: dict[str, Callable[[Evaluation, Path], object]] = {
+    "evaluation.json": write_evaluation_json,
+    "测算表.xlsx": write_evaluation_xlsx,
+    "问题清单.xlsx": write_problem_book,
 }
 
 
-def run_demo(folder: str | Path, seed: int = 2024):
+def run_demo(folder: str | Path, seed: int = 2024) -> Evaluation:
     """Write the demo workbook to ``folder``, evaluate it as a user would (read back from the
     workbook), write every output beside it and return the :class:`Evaluation`."""
-    from junheng.evaluate import evaluate
-    from junheng.io import read_dataset
-
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     data_path = folder / DEMO_FILE
     write_dataset_xlsx(demo_dataset(seed), data_path)
-    dataset = read_dataset(data_path)
-    evaluation = evaluate(dataset, load_standard(STANDARD_ID))
+    evaluation = evaluate(read_dataset(data_path), load_standard(STANDARD_ID))
     for name, write in OUTPUTS.items():
-        write(evaluation, dataset, folder / name)
+        write(evaluation, folder / name)
     return evaluation

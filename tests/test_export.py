@@ -201,3 +201,15 @@ def test_libreoffice_opens_the_report_workbooks(youzhi, tmp_path):
              write_problem_book(youzhi, tmp_path / "wenti.xlsx")]
     for pdf in convert_to_pdf([Path(b) for b in books], tmp_path):
         assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_stage_without_units_gets_no_columns(tmp_path):
+    demo = demo_dataset()
+    primary_only = replace(demo, schools=demo.schools.filter(pl.col("school_type").is_in(["小学", "教学点"])))
+    book = openpyxl.load_workbook(write_evaluation_xlsx(evaluate(primary_only, load_standard("youzhi-2017")),
+                                                        tmp_path / "primary.xlsx"))
+    stage_headers = [c.value for c in book["表Ⅲ"][4] if c.value and "学校（学段）" in c.value]
+    assert len(stage_headers) == 1 and stage_headers[0].startswith("小学")
+    conclusion = book["总体结论"]
+    junior = next(r for r in range(1, conclusion.max_row + 1) if conclusion.cell(r, 1).value == "初中资源配置")
+    assert conclusion.cell(junior, 3).value == "不适用"

@@ -104,3 +104,11 @@ def test_school_sheet_names_are_legal_and_unique(tmp_path):
     assert len(names) == len({n.casefold() for n in names})
     assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
     assert sum(1 for n in names if n.startswith("清溪县_白沙镇__西岭_小学")) == 2
+
+
+def test_no_problems_says_so(tmp_path):
+    evaluation = evaluate(demo_dataset(), load_standard("jiben-2012"))
+    assert evaluation.to_dict()["problems"] == []
+    book = openpyxl.load_workbook(write_problem_book(evaluation, tmp_path / "none.xlsx"))
+    assert book.sheetnames == ["问题清单"]
+    assert book["问题清单"]["A5"].value == "未发现问题。"

@@ -71,7 +71,9 @@ class _CountySheets:
         self.prefix = prefix
         self.units = sorted((u for u in result["units"] if belongs_to(u, county)),
                             key=lambda u: (stage_order(u["stage"]), str(u["school_code"])))
-        self.stages = [s for s in self.standard.stages if s in county["stages"]]
+        # A 学段 without units ("不适用") gets no columns; the conclusion says why.
+        self.stages = [s for s in self.standard.stages
+                       if s in county["stages"] and (county["stages"][s] or {}).get("applicable", True)]
         self.per_unit_standard = any(ind.get("standard") is not None
                                      for u in self.units for ind in u["indicators"].values())
         self.assessed_areas = bool(county.get("areas", {}).get("government"))
@@ -175,13 +177,18 @@ class _CountySheets:
                 sheet.write_string(row, 1, str(area.get("note") or ""), s.wrap)
                 sheet.write_string(row, 2, yes_no(area.get("pass")), s.verdict(area.get("pass")))
             row += 2
-        for stage in self.stages:
+        for stage in self.standard.stages:
             stage_result = self.stage_dict(stage)
+            if stage in self.stages:
+                counted = f"学校（学段）{stage_result.get('units', 0)} 个"
+                note = counted + (f"，其中达标 {stage_result.get('units_compliant', 0)} 个"
+                                  if self.per_unit_standard else "")
+                verdict_text, passed = yes_no(stage_result.get("pass")), stage_result.get("pass")
+            else:
+                note, verdict_text, passed = str(stage_result.get("note") or "无评估单元"), "不适用", None
             sheet.write_string(row, 0, f"{STAGE_ZH[stage]}资源配置", s.text)
-            sheet.write_string(row, 1, f"学校（学段）{stage_result.get('units', 0)} 个，其中达标 "
-                               f"{stage_result.get('units_compliant', 0)} 个" if self.per_unit_standard
-                               else f"学校（学段）{stage_result.get('units', 0)} 个", s.wrap)
-            sheet.write_string(row, 2, yes_no(stage_result.get("pass")), s.verdict(stage_result.get("pass")))
+            sheet.write_string(row, 1, note, s.wrap)
+            sheet.write_string(row, 2, verdict_text, s.verdict(passed))
             row += 1
         veto = self.county.get("veto") or {}
         if veto:

@@ -127,6 +127,8 @@ class _ProblemWriter:
             self.item_cells(sheet, row, 3, problem)
         if problems:
             sheet.autofilter(3, 0, 3 + len(problems), len(headers) - 1)
+        else:
+            sheet.write_string(4, 0, "未发现问题。", s.note)
 
     def school_sheet(self, name: str, problems: list[dict]) -> None:
         sheet = self.workbook.add_worksheet(name)

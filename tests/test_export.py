@@ -147,6 +147,9 @@ def test_basic_balance_has_composite_test_and_no_items(tmp_path):
     assert cvs.cell(row, 4).value == stored(stage["composite_cv"])
     assert cvs.cell(row, 5).value == stored(stage["composite_cv_max"])
     assert cvs.cell(row, 6).value == ("是" if stage["pass"] else "否")
+    b1 = next(r for r in range(1, cvs.max_row + 1) if cvs.cell(r, 1).value == "B1")
+    assert cvs.cell(b1, 4).value == stored(stage["indicators"]["B1"]["cv"])
+    assert cvs.cell(b1, 6).value == "不作判定"  # 基本均衡 judges the 综合 value only
     units = book["表Ⅱ-2"]
     top = header_row(units, "序号")
     headers = [c.value for c in units[top]]

@@ -294,8 +294,10 @@ class _CountySheets:
         for row, indicator_id, groups in self.indicator_rows(sheet, header_row, len(per_stage), composite):
             for col, stage_result, figures in groups:
                 if indicator_id:
+                    # 基本均衡 judges only the 综合 value: its indicators carry no cv_max.
                     self._cv_cells(sheet, row, col, figures.get("mean"), figures.get("cv"), figures.get("cv_max"),
-                                   figures.get("cv_pass"), value_format(self.standard, indicator_id))
+                                   figures.get("cv_pass"), value_format(self.standard, indicator_id),
+                                   "cv_max" in figures)
                 else:
                     judged = "composite_cv_max" in stage_result
                     self._cv_cells(sheet, row, col, None, stage_result.get("composite_cv"),
@@ -306,7 +308,7 @@ class _CountySheets:
                                self.styles.note)
 
     def _cv_cells(self, sheet: Worksheet, row: int, col: int, mean, cv, cv_max, passed, mean_format: str,
-                  judged: bool = True) -> None:
+                  judged: bool) -> None:
         s = self.styles
         state = "fail" if passed is False else ""
         for offset, (number, fmt) in enumerate(((mean, mean_format), (cv, CV_FORMAT), (cv_max, CV_FORMAT))):

@@ -22,11 +22,12 @@ import polars as pl
 from xlsxwriter.worksheet import Worksheet
 
 from junheng.dataset import Dataset
-from junheng.io.xlsx import HEADER_FILL, atomic_workbook, text_width
+from junheng.io.xlsx import HEADER_FILL, atomic_workbook, text_width, wrapped_height
 from junheng.schema import COUNTY, MONITORING, ROOMS, SCHOOLS, STAGE_ZH, TABLES, Field, Table
 
 DATA_ROWS = 2000  # rows that carry the input checks (cells below stay unlocked too)
 GUIDE_SHEET = "填表说明"
+GUIDE_WIDTHS = (12, 34, 22, 64)
 
 # Columns copied from last year's school list: who the school is, not what it has.
 IDENTITY_FIELDS = ("year", "county_code", "county_name", "school_code", "school_name", "school_type",
@@ -187,15 +188,13 @@ class _TemplateWriter:
         wrap = add({"text_wrap": True, "valign": "top"})
         bold = add({"bold": True, "text_wrap": True, "valign": "top", "bg_color": HEADER_FILL, "border": 1})
         cell = add({"text_wrap": True, "valign": "top", "border": 1})
-        sheet.set_column(0, 0, 16)
-        sheet.set_column(1, 1, 34)
-        sheet.set_column(2, 2, 22)
-        sheet.set_column(3, 3, 60)
+        for col, width in enumerate(GUIDE_WIDTHS):
+            sheet.set_column(col, col, width)
         scope = "".join(filter(None, [f"{year} 年度" if year else "", county or ""]))
         sheet.write_string(0, 0, f"义务教育均衡发展评估数据填报模板{('（' + scope + '）') if scope else ''}", title)
         for row, line in enumerate(_GUIDE_LINES, start=2):
             sheet.merge_range(row, 0, row, 3, line, wrap)
-            sheet.set_row(row, 32)
+            sheet.set_row(row, wrapped_height([(line, sum(GUIDE_WIDTHS))]))
         start = len(_GUIDE_LINES) + 3
         for col, head in enumerate(("工作表", "表头", "必填", "说明")):
             sheet.write_string(start, col, head, bold)
@@ -205,7 +204,10 @@ class _TemplateWriter:
                 sheet.write_string(row, 0, table.sheet, cell)
                 sheet.write_string(row, 1, field.display_header, cell)
                 sheet.write_string(row, 2, required_label(field), cell)
-                sheet.write_string(row, 3, "；".join(filter(None, [_rule(field)[1], field.help])), cell)
+                explanation = "；".join(filter(None, [_rule(field)[1], field.help]))
+                sheet.write_string(row, 3, explanation, cell)
+                sheet.set_row(row, wrapped_height([(explanation, GUIDE_WIDTHS[3]),
+                                                   (required_label(field), GUIDE_WIDTHS[2])]))
                 row += 1
         sheet.repeat_rows(start)
         sheet.fit_to_pages(1, 0)

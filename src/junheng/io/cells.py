@@ -17,6 +17,8 @@ from junheng.schema import BOOL_FALSE, BOOL_TRUE, LEVEL_LABELS, LEVELS, Field
 # Digits with optional thousands separators ("1,234"); Excel hands whole numbers back as "12" or "12.0".
 _WHOLE = r"^\+?(\d+|\d{1,3}(,\d{3})+)(\.0*)?$"
 _DECIMAL = r"^\+?((\d+|\d{1,3}(,\d{3})+)(\.\d*)?|\.\d+)$"
+_BARE_WHOLE = r"^\d+$"
+_BARE_DECIMAL = r"^\d+(\.\d+)?$"
 _ALPHANUMERIC = r"^[0-9A-Za-z]+$"
 _DECIMAL_DIGITS = 38  # polars Decimal precision: the exact arithmetic behind unit conversion
 
@@ -28,35 +30,57 @@ def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-def normalised(column: str) -> pl.Expr:
-    text = pl.col(column).str.normalize("NFKC").str.strip_chars()
-    return pl.when(text != "").then(text)
+def has_non_ascii(column: str) -> pl.Expr:
+    return (pl.col(column).str.len_bytes() != pl.col(column).str.len_chars()).any()
+
+
+def normalised(column: str, fold: bool) -> pl.Expr:
+    """Trimmed text, blank → null; NFKC-folded (full-width digits and letters, Ⅲ …) when ``fold``.
+
+    Names (type ``text``) are never folded: a school's name stays as the county spells it.
+    """
+    text = pl.col(column)
+    if fold:
+        text = text.str.normalize("NFKC")
+    return text.str.strip_chars().replace("", None)
 
 
 def _plain_number(text: pl.Expr) -> pl.Expr:
     return text.str.replace_all(",", "", literal=True).str.strip_prefix("+")
 
 
-def fraction_digits(text: pl.Expr) -> pl.Expr:
-    """The most digits after the decimal point in a column: the scale its exact conversion needs."""
-    return _plain_number(text).str.extract(r"\.(\d*)$").str.len_chars().max().fill_null(0)
+def column_profile(field: Field, factor: Decimal, text: pl.Expr) -> pl.Expr:
+    """What typing a whole column needs to know first (one pass, then one typed pass).
+
+    ``plain``: every cell is bare digits (with a decimal point for decimals) — the common case,
+    cast directly without the separator and sign handling. ``scale``: the most digits after the
+    decimal point, for the exact conversion of a unit such as 万元.
+    """
+    simple = {"int": _BARE_WHOLE, "decimal": _BARE_DECIMAL}.get(field.type)
+    plain = text.str.contains(simple).all() if simple else pl.lit(False)
+    scale = _plain_number(text).str.extract(r"\.(\d*)$").str.len_chars().max().fill_null(0) \
+        if field.type == "decimal" and factor != 1 else pl.lit(0)
+    return pl.struct(plain=plain, scale=scale)
 
 
-def to_int(text: pl.Expr) -> pl.Expr:
+def to_int(text: pl.Expr, plain: bool) -> pl.Expr:
+    if plain:
+        return text.cast(pl.Int64, strict=False)  # only an overflow gives null
     whole = _plain_number(text).str.replace(r"\.0*$", "")
     return pl.when(text.str.contains(_WHOLE)).then(whole.cast(pl.Int64, strict=False))
 
 
-def to_decimal(text: pl.Expr, factor: Decimal, scale: int) -> pl.Expr:
+def to_decimal(text: pl.Expr, factor: Decimal, profile: dict) -> pl.Expr:
     """Non-negative decimal × unit factor, as the float nearest the exact product.
 
     The product is formed in decimal arithmetic (``12.3456`` 万元 → ``123456.0000``) and only then
     parsed as a float, so the float's repr is the exact decimal (never 123455.99999999999).
     """
-    plain = _plain_number(text)
-    valid = text.str.contains(_DECIMAL)
+    plain = text if profile["plain"] else _plain_number(text)
+    valid = pl.lit(True) if profile["plain"] else text.str.contains(_DECIMAL)
     if factor == 1:
         return pl.when(valid).then(plain.cast(pl.Float64, strict=False))
+    scale = profile["scale"]
     multiplier = int(factor)
     # Keep out values too long for exact arithmetic (they are errors, not numbers anyone typed).
     room = _DECIMAL_DIGITS - scale - len(str(multiplier))
@@ -74,13 +98,13 @@ _BOOLS = {**{_nfkc(v).lower(): True for v in BOOL_TRUE}, **{_nfkc(v).lower(): Fa
 _LEVELS = {f"{_nfkc(k).upper()}{suffix}": v for k, v in LEVELS.items() for suffix in ("", "级")}
 
 
-def to_typed(field: Field, text: pl.Expr, factor: Decimal = Decimal(1), scale: int = 0) -> pl.Expr:
-    """The typed value of a normalised text column (null where invalid)."""
+def to_typed(field: Field, text: pl.Expr, factor: Decimal, profile: dict) -> pl.Expr:
+    """The typed value of a normalised text column (null where invalid); ``profile``: column_profile's."""
     kind = field.type
     if kind == "int":
-        return to_int(text)
+        return to_int(text, profile["plain"])
     if kind == "decimal":
-        return to_decimal(text, factor, scale)
+        return to_decimal(text, factor, profile)
     if kind == "bool":
         return _lookup(text.str.to_lowercase(), _BOOLS, pl.Boolean)
     if kind == "level":

@@ -114,8 +114,27 @@ def _single_csv(path: Path) -> dict[str, Grid | None]:
     return {t: _read_csv(path) if t == SCHOOLS.id else None for t in TABLES}
 
 
-def _decode(path: Path) -> str:
+def _read_csv(path: Path) -> Grid:
     data = path.read_bytes()
+    try:  # UTF-8, with or without a BOM: polars reads and validates it directly
+        cells = _parse_csv(data)
+    except pl.exceptions.ComputeError:  # another encoding, or a malformed line
+        text = _decode(path, data)
+        data = text.encode("utf-8")
+        try:
+            cells = _parse_csv(data)
+        except pl.exceptions.ComputeError as exc:
+            raise _ragged(path, text) from exc
+    cells = cells.rename({c: f"c{i}" for i, c in enumerate(cells.columns)})
+    # Only a quoted cell can hold a line break that shifts the line numbers of the records below it.
+    return Grid(path.name, cells.with_columns(source_row=_line_numbers(cells, quoted=b'"' in data)))
+
+
+def _parse_csv(data: bytes) -> pl.DataFrame:
+    return pl.read_csv(io.BytesIO(data), has_header=False, infer_schema=False, raise_if_empty=False)
+
+
+def _decode(path: Path, data: bytes) -> str:
     for encoding in CSV_ENCODINGS:
         try:
             return data.decode(encoding)
@@ -124,23 +143,13 @@ def _decode(path: Path) -> str:
     raise file_error(f"无法识别“{path.name}”的文字编码：请另存为 UTF-8 或 GB18030（GBK）编码的 CSV")
 
 
-def _read_csv(path: Path) -> Grid:
-    text = _decode(path)
-    try:
-        cells = pl.read_csv(io.BytesIO(text.encode("utf-8")), has_header=False, infer_schema=False,
-                            raise_if_empty=False)
-    except pl.exceptions.ComputeError as exc:
-        raise _ragged(path, text) from exc
-    cells = cells.rename({c: f"c{i}" for i, c in enumerate(cells.columns)})
-    return Grid(path.name, cells.with_columns(source_row=_line_numbers(cells)))
-
-
-def _line_numbers(cells: pl.DataFrame) -> pl.Expr:
+def _line_numbers(cells: pl.DataFrame, quoted: bool) -> pl.Expr:
     """The line each record starts on: its index, plus the line breaks inside quoted cells above it."""
-    breaks = pl.sum_horizontal(pl.col(c).str.count_matches("\n").fill_null(0) for c in cells.columns) \
-        if cells.width else pl.lit(0)
-    return (pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
-            + breaks.cum_sum().shift(1, fill_value=0).cast(pl.Int64))
+    numbers = pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
+    if not (quoted and cells.width):
+        return numbers
+    breaks = pl.sum_horizontal(pl.col(c).str.count_matches("\n", literal=True).fill_null(0) for c in cells.columns)
+    return numbers + breaks.cum_sum().shift(1, fill_value=0).cast(pl.Int64)
 
 
 def _ragged(path: Path, text: str) -> InputErrors:

@@ -9,7 +9,7 @@ import polars as pl
 
 from junheng.schema import Field, Table
 
-from .cells import DTYPES, fraction_digits, normalised, to_typed, type_problem
+from .cells import DTYPES, column_profile, has_non_ascii, normalised, to_typed, type_problem
 from .errors import ErrorLog, InputError, row_label, sheet_label
 from .headers import Column, find_header_row, map_columns
 from .sources import Grid
@@ -78,12 +78,19 @@ def read_sheet(grid: Grid, table: Table, log: ErrorLog) -> Sheet:
         log.add(error)
     columns = {c.field.id: c for c in mapped}
 
-    body = _drop_blank_rows(cells.slice(header_index + 1), text_columns, grid.name, log)
-    text = body.select(*(normalised(c.source).alias(c.field.id) for c in mapped))
-    scaled = [c.field.id for c in mapped if c.factor != 1]
-    scales = text.select(fraction_digits(pl.col(f)).alias(f) for f in scaled).row(0, named=True) if scaled else {}
+    body = cells.slice(header_index + 1)
+    # NFKC only where a value column has non-ASCII text: most are plain digits, and it is costly.
+    folded = [c for c in mapped if c.field.type != "text"]
+    unicode = body.select(has_non_ascii(c.source).alias(c.source) for c in folded).row(0, named=True) \
+        if folded and body.height else {}
+    text = body.select(*(normalised(c.source, unicode.get(c.source, False)).alias(c.field.id) for c in mapped))
+    unmapped = [c for c in text_columns if c not in {m.source for m in mapped}]
+    filled = _drop_blank_rows(text, body.select(*unmapped, SOURCE_ROW), grid.name, log)
+    body, text = body.filter(filled), text.filter(filled)
+    profile = text.select(column_profile(c.field, c.factor, pl.col(c.field.id)).alias(c.field.id) for c in mapped
+                          ).row(0, named=True) if mapped else {}
     typed = text.with_columns(body.get_column(SOURCE_ROW)).select(
-        *(_typed_column(f, columns.get(f.id), scales.get(f.id, 0)) for f in table.fields), SOURCE_ROW)
+        *(_typed_column(f, columns.get(f.id), profile.get(f.id)) for f in table.fields), SOURCE_ROW)
     sheet = Sheet(table, grid.name, header_row, columns, named, body, text, typed, log)
     for column in mapped:
         field = column.field
@@ -92,28 +99,33 @@ def read_sheet(grid: Grid, table: Table, log: ErrorLog) -> Sheet:
     return sheet
 
 
-def _typed_column(field: Field, column: Column | None, scale: int) -> pl.Expr:
+def _typed_column(field: Field, column: Column | None, profile: dict | None) -> pl.Expr:
     if column is None:
         return pl.lit(None, dtype=DTYPES[field.type]).alias(field.id)
-    return to_typed(field, pl.col(field.id), column.factor, scale).alias(field.id)
+    return to_typed(field, pl.col(field.id), column.factor, profile).alias(field.id)
 
 
-def _drop_blank_rows(body: pl.DataFrame, text_columns: list[str], sheet: str, log: ErrorLog) -> pl.DataFrame:
-    """Rows with nothing in them are skipped; those between data rows are reported, never a stop."""
+def _drop_blank_rows(text: pl.DataFrame, unmapped: pl.DataFrame, sheet: str, log: ErrorLog) -> pl.Series:
+    """Which rows have something in them; blank rows between data rows are reported (never a stop).
+
+    ``text`` is normalised (blank cells are null); ``unmapped`` holds the raw ignored columns, whose
+    notes still make a row non-blank, and ``source_row``.
+    """
     filled = pl.any_horizontal(
-        *(pl.col(c).str.strip_chars().str.len_chars().gt(0).fill_null(False) for c in text_columns)
-    ) if text_columns else pl.lit(False)
-    flags = body.select(filled.alias("filled"), SOURCE_ROW)
-    data_rows = flags.filter("filled").get_column(SOURCE_ROW)
-    if data_rows.is_empty():
-        return body.clear()
-    last = data_rows.max()
-    blank = flags.filter(~pl.col("filled") & (pl.col(SOURCE_ROW) < last)).get_column(SOURCE_ROW).to_list()
+        *(pl.col(c).is_not_null() for c in text.columns),
+        *(pl.col(c).str.strip_chars().str.len_chars().gt(0).fill_null(False)
+          for c in unmapped.columns if c != SOURCE_ROW),
+        pl.lit(False),
+    )
+    flags = pl.concat([text, unmapped], how="horizontal").select(filled.alias("filled"), SOURCE_ROW)
+    last = flags.filter("filled").get_column(SOURCE_ROW).max()
+    blank = flags.filter(~pl.col("filled") & (pl.col(SOURCE_ROW) < last)).get_column(SOURCE_ROW).to_list() \
+        if last is not None else []
     if blank:
         listed = "、".join(map(str, blank[:_LISTED_ROWS]))
         more = f" 等 {len(blank)} 行" if len(blank) > _LISTED_ROWS else ""
         log.warnings.append(f"{row_label(sheet, listed)}{more}是空行，已跳过")
-    return body.filter(filled)
+    return flags.get_column("filled")
 
 
 def require(sheet: Sheet, field_id: str, needed: pl.Expr, message: Callable[[dict], str],

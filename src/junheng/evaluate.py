@@ -22,7 +22,7 @@ from typing import Any
 import polars as pl
 
 from junheng.dataset import Dataset
-from junheng.exact import at_least, at_most, frac
+from junheng.exact import at_least, at_most, frac, typed_less
 from junheng.indicators import INDICATORS, Indicator, exact_value, indicators_of
 from junheng.schema import COUNTY, SCHOOL_TYPE_BY_LABEL, STAGE_ZH
 from junheng.standards import Params, Standard
@@ -74,22 +74,21 @@ def _unit_verdicts(units: pl.DataFrame, inds: list[Indicator], params: Params, s
         return units
     floor_ratio = params["unit.floor_ratio"]
     columns = []
-    stages = units["stage"].to_list()
     for ind in inds:
         pattern = f"{ind.id}.standard.{{stage}}"
         standard_value = units.select(stage_threshold(params, pattern)).to_series()
         floor_value = standard_value * float(floor_ratio)
 
-        def exact(i: int, ind: Indicator = ind, ratio: Fraction = Fraction(1)) -> tuple[Fraction, Fraction]:
-            row = units.row(i, named=True)
-            return exact_value(ind, row, params), ratio * params[f"{ind.id}.standard.{stages[i]}"]
+        def exact(rows: list[int], ind: Indicator = ind, ratio: Fraction = Fraction(1)) -> list[tuple]:
+            return [(exact_value(ind, row, params), ratio * params[f"{ind.id}.standard.{row['stage']}"])
+                    for row in units[rows].to_dicts()]
 
         value = units[f"{ind.id}_value"]
         columns += [
             standard_value.alias(f"{ind.id}_standard"),
             floor_value.alias(f"{ind.id}_floor"),
             at_least(value, standard_value, exact).alias(f"{ind.id}_met"),
-            at_least(value, floor_value, lambda i, ind=ind: exact(i, ind, floor_ratio)).alias(f"{ind.id}_floor_met"),
+            at_least(value, floor_value, lambda rows, ind=ind: exact(rows, ind, floor_ratio)).alias(f"{ind.id}_floor_met"),
         ]
     units = units.with_columns(columns)
     met = [pl.col(f"{ind.id}_met") for ind in inds]
@@ -164,11 +163,10 @@ def _stage_stats(units: pl.DataFrame, inds: list[Indicator], params: Params, sta
                   for cv, stage in zip(stats["cv"], stats["stage"], strict=True)]
         return stats.with_columns(pl.Series("cv_pass", passes, pl.Boolean))
 
-    def exact(i: int) -> tuple[Fraction, Fraction]:
+    def exact(rows: list[int]) -> list[tuple[Fraction, Fraction]]:
         # CV = S / X̄ is irrational in general, but CV² is rational: compare squares.
-        key = stats.row(i, named=True)
-        cv2 = exact_group_cv2(units, key, INDICATORS[key["indicator"]], params)
-        return cv2, params[f"cv.max.{key['stage']}"] ** 2
+        return [(exact_group_cv2(units, key, INDICATORS[key["indicator"]], params), params[f"cv.max.{key['stage']}"] ** 2)
+                for key in stats[rows].to_dicts()]
 
     cv2 = stats.select(pl.col("cv") ** 2).to_series()
     max2 = stats.select(pl.col("cv_max") ** 2).to_series()
@@ -183,32 +181,32 @@ def exact_group_cv2(units: pl.DataFrame, key: dict, ind: Indicator, params: Para
 
 def _composites(stats: pl.DataFrame, units: pl.DataFrame, params: Params, standard: Standard) -> dict:
     """综合差异系数 = mean of the indicators' CVs, per county × 学段; for 基本均衡 it is the test."""
+    frame = stats.group_by(STAGE_KEY).agg(
+        pl.when(pl.col("cv").null_count() > 0).then(None).otherwise(pl.col("cv").mean()).alias("composite_cv"))
     result = {}
-    for (year, county, stage), group in stats.group_by(STAGE_KEY, maintain_order=True):
-        cvs = group["cv"].to_list()
-        composite = None if any(cv is None for cv in cvs) else sum(cvs) / len(cvs)
-        entry = {"composite_cv": composite}
+    for row in frame.iter_rows(named=True):
+        key = (row["year"], row["county_name"], row["stage"])
+        entry = {"composite_cv": row["composite_cv"]}
         if standard.id == "jiben-2012":
-            maximum = params[f"cv.composite_max.{stage}"]
+            maximum = params[f"cv.composite_max.{row['stage']}"]
             entry["composite_cv_max"] = float(maximum)
-            entry["pass"] = None if composite is None else _composite_pass(
-                composite, maximum, group, units, params)
-        result[(year, county, stage)] = entry
+            entry["pass"] = None if row["composite_cv"] is None else _composite_pass(
+                row["composite_cv"], maximum, key, stats, units, params)
+        result[key] = entry
     return result
 
 
-def _composite_pass(composite: float, maximum: Fraction, group: pl.DataFrame, units: pl.DataFrame,
+def _composite_pass(composite: float, maximum: Fraction, key: tuple, stats: pl.DataFrame, units: pl.DataFrame,
                     params: Params) -> bool:
     if params["cv.judge_on_rounded"]:
         return _round3(composite) <= maximum
     if abs(composite - float(maximum)) > 1e-9:
         return composite <= float(maximum)
-    cvs = [decimal_sqrt(exact_group_cv2(units, key, INDICATORS[key["indicator"]], params))
-           for key in group.to_dicts()]
+    group = stats.filter(*(pl.col(k) == v for k, v in zip(STAGE_KEY, key, strict=True)))
+    cvs = [decimal_sqrt(exact_group_cv2(units, row, INDICATORS[row["indicator"]], params)) for row in group.to_dicts()]
     with localcontext() as ctx:
         ctx.prec = 60
         return sum(cvs) / len(cvs) <= Decimal(maximum.numerator) / Decimal(maximum.denominator)
-
 
 
 # ── per-school checks: G3 G4 G5 G6 Q4 ──────────────────────────────────────────────────────
@@ -294,19 +292,16 @@ def _funds_checks(scope: pl.DataFrame, county: pl.DataFrame | None, params: Para
     norms = (county.select("county_name", "per_pupil_norm_primary") if county is not None
              else pl.DataFrame(schema={"county_name": pl.Utf8, "per_pupil_norm_primary": pl.Float64}))
     frame = scope.join(norms, on="county_name", how="left").select(
-        "school_code", small.fill_null(False).alias("G6_applies"), "public_funds_allocated",
+        "school_code", small.fill_null(False).alias("G6_applies"), "public_funds_allocated", "per_pupil_norm_primary",
         (pl.col("per_pupil_norm_primary") * minimum).alias("G6_required"), "training_funds", "public_funds_budget",
         (pl.col("public_funds_budget") * params.f("Q4.min_training_share") / 100).alias("Q4_required"),
     )
-    rows = frame.to_dicts() if frame.height < 5000 else None
-
-    def row(i: int) -> dict:
-        return rows[i] if rows is not None else frame.row(i, named=True)
-
-    g6 = at_least(frame["public_funds_allocated"], frame["G6_required"], lambda i: (
-        frac(row(i)["public_funds_allocated"]), frac(row(i)["G6_required"] / minimum) * minimum))
-    q4 = at_least(frame["training_funds"], frame["Q4_required"], lambda i: (
-        frac(row(i)["training_funds"]), frac(row(i)["public_funds_budget"]) * params["Q4.min_training_share"] / 100))
+    g6 = at_least(frame["public_funds_allocated"], frame["G6_required"], lambda rows: [
+        (frac(r["public_funds_allocated"]), frac(r["per_pupil_norm_primary"]) * minimum)
+        for r in frame[rows].to_dicts()])
+    q4 = at_least(frame["training_funds"], frame["Q4_required"], lambda rows: [
+        (frac(r["training_funds"]), frac(r["public_funds_budget"]) * params["Q4.min_training_share"] / 100)
+        for r in frame[rows].to_dicts()])
     return frame.with_columns(
         pl.when(pl.col("G6_applies")).then(g6).otherwise(None).alias("G6"), q4.alias("Q4"))
 
@@ -351,53 +346,92 @@ class _CountyItems:
         return self.missing(item_id, [field_id]) or self.item(
             item_id, bool(self.row[field_id]), note="已确认" if self.row[field_id] else "县级自评为“否”")
 
-    def rate(self, item_id: str, part: str | list[str], whole: str, minimum: Fraction, strict: bool = False,
-             minus: str | None = None) -> dict:
-        """100 × part / whole ≥ minimum (or > minimum when ``strict``, for 以上 thresholds stated as 超过)."""
+    def rate(self, item_id: str, part: str | list[str], whole: str, minimum: Fraction) -> dict:
+        """100 × part / whole ≥ minimum, for counts, in exact integer arithmetic."""
         parts = [part] if isinstance(part, str) else part
         absent = self.missing(item_id, [*parts, whole])
         if absent:
             return absent
-        denominator = frac(self.row[whole]) - (frac(self.row[minus]) if minus and self.row.get(minus) else 0)
+        numerator, denominator = sum(self.row[p] for p in parts), self.row[whole]
         if denominator <= 0:
             return self.item(item_id, None, note=f"{_header(whole)}为 0，无法计算比例")
-        rate = 100 * sum(frac(self.row[p]) for p in parts) / denominator
-        passed = rate > minimum if strict else rate >= minimum
-        return self.item(item_id, passed, float(rate), float(minimum), f"{float(rate):.2f}%（标准 {float(minimum):g}%）")
+        passed = 100 * numerator * minimum.denominator >= minimum.numerator * denominator
+        rate = 100 * numerator / denominator
+        return self.item(item_id, passed, rate, float(minimum), f"{rate:.2f}%（标准 {float(minimum):g}%）")
 
 
 def _plain(value: Any) -> Any:
     return float(value) if isinstance(value, Fraction) else value
 
 
-def _school_item(items: _CountyItems, item_id: str, checks: list[dict], applies: str | None = None) -> dict:
+SCHOOL_ITEMS = {"G3": None, "G4": None, "G5": None, "G6": "G6_applies", "Q4": None}  # item → applicability column
+NAMES_SHOWN = 8
+
+
+def _school_item_summaries(checks: pl.DataFrame | None) -> dict[str, dict[str, dict]]:
+    """Per county and school item: how many schools it applies to, fail, lack data, and their names."""
+    if checks is None:
+        return {}
+    aggregations = []
+    for item, applies in SCHOOL_ITEMS.items():
+        relevant = pl.col(applies) if applies else pl.lit(True)
+        failing, unknown = relevant & (pl.col(item) == False), relevant & pl.col(item).is_null()  # noqa: E712
+        aggregations += [
+            relevant.sum().alias(f"{item}|relevant"), failing.sum().alias(f"{item}|failing"),
+            unknown.sum().alias(f"{item}|unknown"),
+            _joined(pl.col("school_name").filter(failing).head(NAMES_SHOWN + 1)).alias(f"{item}|failing_names"),
+            _joined(pl.col("school_name").filter(unknown).head(NAMES_SHOWN + 1)).alias(f"{item}|unknown_names"),
+        ]
+    summaries = {}
+    for row in checks.group_by("county_name").agg(aggregations).iter_rows(named=True):
+        summaries[row["county_name"]] = {item: {
+            "relevant": row[f"{item}|relevant"], "failing": row[f"{item}|failing"], "unknown": row[f"{item}|unknown"],
+            "failing_names": _split(row[f"{item}|failing_names"]), "unknown_names": _split(row[f"{item}|unknown_names"]),
+        } for item in SCHOOL_ITEMS}
+    return summaries
+
+
+# Lists of school names travel as one joined string: polars list cells are slow to bring into Python.
+_SEPARATOR = "\x1f"
+
+
+def _joined(names: pl.Expr) -> pl.Expr:
+    return names.str.join(_SEPARATOR)
+
+
+def _split(joined: str | None) -> list[str]:
+    return joined.split(_SEPARATOR) if joined else []
+
+
+def _names(names: list[str], count: int) -> str:
+    return "、".join(names[:NAMES_SHOWN]) + ("等" if count > NAMES_SHOWN else "")
+
+
+def _school_item(items: _CountyItems, item_id: str, summary: dict | None) -> dict:
     """A county item that every (applicable) school must pass: G3 G4 G5 G6 Q4."""
-    relevant = [c for c in checks if applies is None or c[applies]]
-    results = [c[item_id] for c in relevant]
-    failing = [c["school_name"] for c in relevant if c[item_id] is False]
-    unknown = [c["school_name"] for c in relevant if c[item_id] is None]
-    passed = all_of(results)
-    if failing:
-        note = f"{len(failing)} 所学校未达标：" + "、".join(failing[:8]) + ("等" if len(failing) > 8 else "")
-    elif unknown:
-        note = f"{len(unknown)} 所学校缺少数据：" + "、".join(unknown[:8]) + ("等" if len(unknown) > 8 else "")
+    s = summary or {"relevant": 0, "failing": 0, "unknown": 0, "failing_names": [], "unknown_names": []}
+    passed = False if s["failing"] else (None if s["unknown"] else True)
+    if s["failing"]:
+        note = f"{s['failing']} 所学校未达标：{_names(s['failing_names'], s['failing'])}"
+    elif s["unknown"]:
+        note = f"{s['unknown']} 所学校缺少数据：{_names(s['unknown_names'], s['unknown'])}"
     else:
-        note = f"{len(relevant)} 所学校均达标" if relevant else "无适用学校"
-    return items.item(item_id, passed, len(failing), 0, note, schools_failing=len(failing),
-                      schools_unknown=len(unknown), schools=len(relevant))
+        note = f"{s['relevant']} 所学校均达标" if s["relevant"] else "无适用学校"
+    return items.item(item_id, passed, s["failing"], 0, note, schools_failing=s["failing"],
+                      schools_unknown=s["unknown"], schools=s["relevant"])
 
 
-def _government(items: _CountyItems, checks: list[dict], schools: pl.DataFrame) -> dict[str, dict]:
+def _government(items: _CountyItems, checks: dict[str, dict], schools: dict) -> dict[str, dict]:
     p, row = items.params, items.row
     result = {
         "G1": items.declared("G1", "layout_ok"),
         "G2": items.declared("G2", "standards_unified"),
-        "G3": _school_item(items, "G3", checks),
-        "G4": _school_item(items, "G4", checks),
-        "G5": _school_item(items, "G5", checks),
+        "G3": _school_item(items, "G3", checks.get("G3")),
+        "G4": _school_item(items, "G4", checks.get("G4")),
+        "G5": _school_item(items, "G5", checks.get("G5")),
     }
-    g6 = _school_item(items, "G6", checks, applies="G6_applies")
-    if any(c["G6_applies"] for c in checks) and (row is None or row.get("per_pupil_norm_primary") is None):
+    g6 = _school_item(items, "G6", checks.get("G6"))
+    if g6["schools"] and (row is None or row.get("per_pupil_norm_primary") is None):
         g6 = items.missing("G6", ["per_pupil_norm_primary"])
     result["G6"] = g6
     g7 = items.missing("G7", ["special_school_funds", "special_school_students"])
@@ -436,23 +470,21 @@ def _government(items: _CountyItems, checks: list[dict], schools: pl.DataFrame) 
     return result
 
 
-def _certified(items: _CountyItems, schools: pl.DataFrame) -> dict:
+def _certified(items: _CountyItems, schools: dict) -> dict:
     """G12 from the county sheet, or summed from the schools when every school reported it."""
     row, minimum = items.row, items.params["G12.min_rate"]
     if row is not None and row.get("certified_teachers_total") is not None and row.get("teachers_total"):
         return items.rate("G12", "certified_teachers_total", "teachers_total", minimum)
-    if schools.height and schools["certified_teachers"].null_count() == 0:
-        certified = int(schools["certified_teachers"].sum())
-        teachers = int(schools["primary_teachers"].fill_null(0).sum() + schools["junior_teachers"].fill_null(0).sum())
-        if teachers:
-            rate = Fraction(100 * certified, teachers)
-            return items.item("G12", rate >= minimum, float(rate), float(minimum),
-                              f"按学校汇总：持证 {certified} 人 / 专任教师 {teachers} 人 = {float(rate):.2f}%")
+    if schools["certified_complete"] and schools["teachers"]:
+        certified, teachers = schools["certified"], schools["teachers"]
+        rate = Fraction(100 * certified, teachers)
+        return items.item("G12", rate >= minimum, float(rate), float(minimum),
+                          f"按学校汇总：持证 {certified} 人 / 专任教师 {teachers} 人 = {float(rate):.2f}%")
     return items.missing("G12", ["certified_teachers_total", "teachers_total"]) or items.item(
         "G12", None, note="缺少数据：持证专任教师数")
 
 
-def _quality(items: _CountyItems, checks: list[dict], monitoring: list[dict]) -> dict[str, dict]:
+def _quality(items: _CountyItems, checks: dict[str, dict], monitoring: list[dict]) -> dict[str, dict]:
     p, row = items.params, items.row
     result = {}
     q1 = items.missing("Q1", ["q1_graduates", "q1_transfer_in", "q1_transfer_out", "q1_grade7_intake", "q1_deaths"])
@@ -469,7 +501,7 @@ def _quality(items: _CountyItems, checks: list[dict], monitoring: list[dict]) ->
     result["Q1"] = q1
     result["Q2"] = items.rate("Q2", "disabled_enrolled", "disabled_school_age", p["Q2.min_rate"])
     result["Q3"] = items.declared("Q3", "charter_it_ok")
-    result["Q4"] = _school_item(items, "Q4", checks)
+    result["Q4"] = _school_item(items, "Q4", checks.get("Q4"))
     for item_id, field_id in (("Q5", "it_teaching_ok"), ("Q6", "moral_culture_ok"), ("Q7", "curriculum_ok"),
                               ("Q8", "no_overload")):
         result[item_id] = items.declared(item_id, field_id)
@@ -484,7 +516,7 @@ def _monitoring(items: _CountyItems, rows: list[dict]) -> dict:
     min_level, max_gap = items.params["Q9.min_level"], items.params["Q9.max_gap_rate"]
     subjects, failing = {}, []
     for r in rows:
-        ok = r["level"] >= min_level and frac(r["school_gap_rate"]) < max_gap
+        ok = r["level"] >= min_level and typed_less(r["school_gap_rate"], max_gap)
         subjects[r["subject"]] = {"pass": ok, "level": r["level"], "school_gap_rate": r["school_gap_rate"]}
         if not ok:
             failing.append(f"{r['subject']}（{'ⅠⅡⅢⅣ'[r['level'] - 1]}级，差异率 {r['school_gap_rate']:g}）")
@@ -625,30 +657,48 @@ def _group_rows(frame: pl.DataFrame | None, key: str = "county_name") -> dict[st
     return groups
 
 
+def _school_summaries(schools: pl.DataFrame) -> dict[str, dict]:
+    """Per county: its code, and the teacher totals G12 falls back on."""
+    teachers = pl.col("primary_teachers").fill_null(0) + pl.col("junior_teachers").fill_null(0)
+    frame = schools.group_by("county_name").agg(
+        pl.col("county_code").first(),
+        (pl.col("certified_teachers").null_count() == 0).alias("certified_complete"),
+        pl.col("certified_teachers").sum().alias("certified"),
+        teachers.sum().alias("teachers"),
+    )
+    return {row["county_name"]: row for row in frame.iter_rows(named=True)}
+
+
+def _unit_summaries(units: pl.DataFrame, youzhi: bool) -> dict[tuple[str, str], dict]:
+    compliant = pl.col("compliant") if youzhi else pl.lit(True)
+    frame = units.group_by("county_name", "stage").agg(
+        pl.len().alias("units"), compliant.sum().alias("compliant"),
+        _joined(pl.col("school_name").filter(~compliant)).alias("failing"))
+    return {(row["county_name"], row["stage"]): {**row, "failing": _split(row["failing"])}
+            for row in frame.iter_rows(named=True)}
+
+
 def _counties(standard: Standard, params: Params, year: int, schools: pl.DataFrame, units: pl.DataFrame,
               stats: pl.DataFrame, composites: dict, checks: pl.DataFrame | None, county: pl.DataFrame | None,
               monitoring: pl.DataFrame | None) -> list[dict]:
+    youzhi = standard.id == "youzhi-2017"
     stats_by = _group_rows(stats)
-    units_by = _group_rows(units.select("county_name", "stage", "school_name", *(
-        ["compliant", "met_count"] if standard.id == "youzhi-2017" else [])))
-    checks_by = _group_rows(checks)
+    units_by = _unit_summaries(units, youzhi)
+    checks_by = _school_item_summaries(checks)
     county_by = _group_rows(county)
     monitoring_by = _group_rows(monitoring)
-    schools_by = schools.partition_by("county_name", as_dict=True)
     result = []
-    for (name,), county_schools in sorted(schools_by.items()):
-        code = county_schools["county_code"][0]
+    for name, facts in sorted(_school_summaries(schools).items()):
         stages = {}
         for stage in standard.stages:
             rows = [r for r in stats_by.get(name, []) if r["stage"] == stage]
-            stage_units = [u for u in units_by.get(name, []) if u["stage"] == stage]
-            stages[stage] = _stage_entry(standard, rows, stage_units, composites.get((year, name, stage), {}))
+            stages[stage] = _stage_entry(standard, rows, units_by.get((name, stage)),
+                                         composites.get((year, name, stage), {}))
         county_rows = county_by.get(name, [])
-        entry = {"year": year, "county_code": code, "county_name": name, "stages": stages}
-        if standard.id == "youzhi-2017":
+        entry = {"year": year, "county_code": facts["county_code"], "county_name": name, "stages": stages}
+        if youzhi:
             items = _CountyItems(standard, params, county_rows[0] if county_rows else None)
-            entry.update(_youzhi_areas(items, stages, checks_by.get(name, []), county_schools,
-                                       monitoring_by.get(name, []), year))
+            entry.update(_youzhi_areas(items, stages, checks_by.get(name, {}), facts, monitoring_by.get(name, []), year))
         else:
             resource = all_of(s["pass"] for s in stages.values() if s["applicable"]) if any(
                 s["applicable"] for s in stages.values()) else None
@@ -658,7 +708,7 @@ def _counties(standard: Standard, params: Params, year: int, schools: pl.DataFra
     return result
 
 
-def _stage_entry(standard: Standard, stats: list[dict], units: list[dict], composite: dict) -> dict:
+def _stage_entry(standard: Standard, stats: list[dict], units: dict | None, composite: dict) -> dict:
     if not units:
         return {"units": 0, "students": 0, "applicable": False, "indicators": {}, "composite_cv": None, "pass": None,
                 "note": "无评估单元（不适用）"}
@@ -670,24 +720,23 @@ def _stage_entry(standard: Standard, stats: list[dict], units: list[dict], compo
             entry.update(cv_max=s["cv_max"], cv_pass=s["cv_pass"], units_meeting=s["units_meeting"],
                          units_at_floor=s["units_at_floor"])
         indicators[s["indicator"]] = entry
-    out = {"units": len(units), "students": sum(s["students"] for s in stats[:1]), "applicable": True,
+    out = {"units": units["units"], "students": stats[0]["students"], "applicable": True,
            "indicators": indicators, **composite}
     if youzhi:
-        compliant = sum(1 for u in units if u["compliant"])
-        out["units_compliant"] = compliant
-        out["failing_units"] = [u["school_name"] for u in units if not u["compliant"]]
-        out["pass"] = all_of([compliant == len(units), *(e["cv_pass"] for e in indicators.values())])
+        out["units_compliant"] = units["compliant"]
+        out["failing_units"] = units["failing"]
+        out["pass"] = all_of([units["compliant"] == units["units"], *(e["cv_pass"] for e in indicators.values())])
     return out
 
 
-def _youzhi_areas(items: _CountyItems, stages: dict, checks: list[dict], schools: pl.DataFrame,
+def _youzhi_areas(items: _CountyItems, stages: dict, checks: dict[str, dict], schools: dict,
                   monitoring: list[dict], year: int) -> dict:
     applicable = [s for s in stages.values() if s["applicable"]]
     resource = all_of(s["pass"] for s in applicable) if applicable else None
     government = _government(items, checks, schools)
     quality = _quality(items, checks, monitoring)
     recognition = items.missing("S1", ["recognition_rate"]) or items.item(
-        "S1", frac(items.row["recognition_rate"]) >= items.params["S1.min_rate"], items.row["recognition_rate"],
+        "S1", not typed_less(items.row["recognition_rate"], items.params["S1.min_rate"]), items.row["recognition_rate"],
         float(items.params["S1.min_rate"]), f"{items.row['recognition_rate']:g}%（标准 {float(items.params['S1.min_rate']):g}%）")
     veto_fields = {"V1": "veto_exam_admission", "V2": "veto_school_choice", "V3": "veto_key_schools",
                    "V4": "veto_unfilled_posts", "V5": "veto_major_incident", "V6": "veto_fraud"}

@@ -10,7 +10,7 @@ that ``repr(float)`` gives back the typed text, hence :func:`frac` recovers them
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 
 import numpy as np
@@ -23,13 +23,25 @@ AMBIGUITY = 1e-9
 
 def frac(value: float | int | Fraction | None) -> Fraction | None:
     """The exact decimal a stored number stands for."""
+    kind = type(value)
+    if kind is float:
+        return None if math.isnan(value) else Fraction(repr(value))
     if value is None:
         return None
-    if isinstance(value, Fraction | int):
-        return Fraction(value)
-    if math.isnan(value):
-        return None
-    return Fraction(repr(float(value)))
+    return Fraction(value)
+
+
+def typed_less(typed: float, threshold: Fraction) -> bool:
+    """``typed < threshold`` for a number as typed (not computed) against a decimal threshold.
+
+    Both are the nearest doubles of short decimals, and rounding to the nearest double is
+    monotonic, so the float comparison is exact unless the two decimals round to the same double —
+    which for decimals of up to 15 significant digits means they are equal. Hence a fast path.
+    """
+    bound = float(threshold)
+    if typed != bound:
+        return typed < bound
+    return frac(typed) < threshold
 
 
 def ceil_whole(value: Fraction) -> int:
@@ -37,25 +49,27 @@ def ceil_whole(value: Fraction) -> int:
     return max(0, math.ceil(value))
 
 
-def at_least(values: pl.Series, thresholds: pl.Series, exact: Callable[[int], tuple[Fraction, Fraction]]) -> pl.Series:
+Exact = Callable[[list[int]], Iterable[tuple[Fraction, Fraction]]]
+
+
+def at_least(values: pl.Series, thresholds: pl.Series, exact: Exact) -> pl.Series:
     """``values ≥ thresholds`` row by row; null where either is null.
 
-    ``exact(i)`` returns the exact (value, threshold) of row i; it is called only for rows whose
-    floats are too close to call.
+    ``exact(rows)`` returns the exact (value, threshold) of each of the given row numbers; it is
+    called once, with only the rows whose floats are too close to call.
     """
     v = values.cast(pl.Float64).to_numpy(allow_copy=True)
     t = thresholds.cast(pl.Float64).to_numpy(allow_copy=True)
     missing = np.isnan(v) | np.isnan(t)
     with np.errstate(invalid="ignore"):
         result = v >= t
-        close = ~missing & (np.abs(v - t) <= AMBIGUITY * np.maximum(np.abs(t), 1.0))
-    for i in np.flatnonzero(close):
-        value, threshold = exact(int(i))
-        result[i] = value >= threshold
-    return pl.Series(values.name, result).scatter(np.flatnonzero(missing), None) if missing.any() else pl.Series(
-        values.name, result)
+        close = np.flatnonzero(~missing & (np.abs(v - t) <= AMBIGUITY * np.maximum(np.abs(t), 1.0)))
+    if close.size:
+        result[close] = [value >= threshold for value, threshold in exact(close.tolist())]
+    series = pl.Series(values.name, result)
+    return series.scatter(np.flatnonzero(missing), None) if missing.any() else series
 
 
-def at_most(values: pl.Series, thresholds: pl.Series, exact: Callable[[int], tuple[Fraction, Fraction]]) -> pl.Series:
+def at_most(values: pl.Series, thresholds: pl.Series, exact: Exact) -> pl.Series:
     """``values ≤ thresholds``: the mirror of :func:`at_least`."""
-    return at_least(thresholds, values, lambda i: tuple(reversed(exact(i)))).alias(values.name)
+    return at_least(thresholds, values, lambda rows: [(t, v) for v, t in exact(rows)]).alias(values.name)

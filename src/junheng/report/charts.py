@@ -1,0 +1,114 @@
+"""Report charts as PNG bytes (matplotlib, Agg, no pyplot: safe inside a web worker).
+
+Charts get plain figures already computed by the engine; they draw, they never judge: the colour of
+a bar comes from the engine's verdict for that unit, not from comparing floats here.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")  # noqa: E402  (charts are files, never windows)
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.collections import PolyCollection  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from junheng.report.cjkfont import font_families  # noqa: E402
+
+DPI = 200
+PNG_COMPRESSION = 3  # the default 6 takes twice as long for files only 10% smaller
+WIDTH_INCHES = 6.2  # the printed width (15.6 cm of A4 between the margins)
+STATUS_COLOURS = {"met": "#2e7d32", "floor": "#f0a202", "below": "#c62828", None: "#4e79a7"}
+STATUS_LABELS = {"met": "达到标准", "floor": "达到标准的85%", "below": "低于标准的85%"}
+MAX_NAMED_BARS = 40  # beyond this, school names under the bars would be unreadable
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A horizontal line on a chart: a standard, a floor, a mean or a maximum."""
+
+    value: float
+    label: str
+    colour: str
+    style: str = "--"
+
+
+def _render(figure: Figure) -> bytes:
+    """Draw once and encode the pixels (``savefig`` would lay out and draw the figure twice)."""
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, format="PNG", dpi=(DPI, DPI), compress_level=PNG_COMPRESSION)
+    return buffer.getvalue()
+
+
+def _style() -> dict:
+    return {"font.family": list(font_families()), "axes.unicode_minus": False, "font.size": 9,
+            "axes.spines.top": False, "axes.spines.right": False}
+
+
+def _draw_references(axes, references: Sequence[Reference]) -> list[Line2D]:
+    return [axes.axhline(ref.value, color=ref.colour, linestyle=ref.style, linewidth=1.2, label=ref.label)
+            for ref in references]
+
+
+def unit_bar_chart(title: str, names: Sequence[str], values: Sequence[float], statuses: Sequence[str | None],
+                   references: Sequence[Reference], value_label: str) -> bytes:
+    """One bar per unit (highest first), coloured by status ("met" / "floor" / "below" / None)."""
+    order = sorted(range(len(values)), key=lambda i: -values[i])
+    with matplotlib.rc_context(_style()), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        figure = Figure(figsize=(WIDTH_INCHES, 3.0), dpi=DPI, layout="constrained")
+        axes = figure.add_subplot()
+        positions = range(len(order))
+        # One collection instead of one artist per bar: a 300-unit county draws 3× faster.
+        half = 0.4
+        bars = [((x - half, 0), (x - half, values[i]), (x + half, values[i]), (x + half, 0))
+                for x, i in zip(positions, order, strict=True)]
+        axes.add_collection(PolyCollection(bars, facecolors=[STATUS_COLOURS[statuses[i]] for i in order],
+                                           linewidths=0))
+        axes.autoscale_view()
+        axes.set_ylim(bottom=0)
+        lines = _draw_references(axes, references)
+        if len(order) <= MAX_NAMED_BARS:
+            axes.set_xticks(list(positions), [names[i] for i in order], rotation=60, ha="right", fontsize=7)
+        else:
+            axes.set_xticks([])
+            axes.set_xlabel(f"{len(order)} 个学校（学段）单位，按指标值从高到低排列")
+        axes.set_xlim(-0.7, len(order) - 0.3)
+        axes.set_ylabel(value_label)
+        axes.set_title(title, fontsize=10)
+        present = [s for s in STATUS_LABELS if s in statuses]
+        handles = [Patch(color=STATUS_COLOURS[s], label=STATUS_LABELS[s]) for s in present] + lines
+        if handles:
+            axes.legend(handles=handles, fontsize=7, loc="upper right", framealpha=0.9)
+        return _render(figure)
+
+
+def cv_chart(title: str, labels: Sequence[str], cvs: Sequence[float], passed: Sequence[bool | None],
+             references: Sequence[Reference]) -> bytes:
+    """The 差异系数 of each indicator against its maximum; failing bars red."""
+    with matplotlib.rc_context(_style()), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        figure = Figure(figsize=(WIDTH_INCHES, 2.8), dpi=DPI, layout="constrained")
+        axes = figure.add_subplot()
+        colours = [STATUS_COLOURS["below"] if ok is False else STATUS_COLOURS[None] for ok in passed]
+        bars = axes.bar(range(len(cvs)), cvs, width=0.6, color=colours)
+        axes.bar_label(bars, labels=[f"{cv:.3f}" for cv in cvs], fontsize=7, padding=2)
+        lines = _draw_references(axes, references)
+        axes.set_xticks(range(len(labels)), labels)
+        axes.set_ylabel("差异系数")
+        axes.set_ylim(0, max([*cvs, *(r.value for r in references), 0.1]) * 1.18)
+        axes.set_title(title, fontsize=10)
+        if lines:
+            axes.legend(handles=lines, fontsize=7, loc="upper right", framealpha=0.9)
+        return _render(figure)

@@ -47,7 +47,14 @@ def header_row(sheet, first_header: str) -> int:
 
 
 def test_sheets_follow_the_application_form(workbook):
-    assert workbook.sheetnames == ["总体结论", "表Ⅱ-1", "表Ⅱ-2", "表Ⅲ", "表Ⅳ", "表Ⅴ", "表Ⅵ"]
+    assert workbook.sheetnames == ["总体结论", "表Ⅱ-1", "表Ⅱ-2", "未纳入学校", "表Ⅲ", "表Ⅳ", "表Ⅴ", "表Ⅵ"]
+
+
+def test_excluded_schools_are_listed_with_the_reason(youzhi, workbook):
+    sheet = workbook["未纳入学校"]
+    listed = [(sheet.cell(r, 2).value, sheet.cell(r, 5).value) for r in range(5, sheet.max_row + 1)]
+    assert listed == [(e["school_code"], e["reason"]) for e in youzhi.to_dict()["excluded"]]
+    assert listed  # the demo county has a 特殊教育学校 and a small 教学点
 
 
 def test_unit_table_stores_unrounded_values_with_two_decimals_and_colours(youzhi, workbook):
@@ -140,7 +147,7 @@ def test_basic_balance_has_composite_test_and_no_items(tmp_path):
     evaluation = evaluate(demo_dataset(), load_standard("jiben-2012"))
     path = write_evaluation_xlsx(evaluation, tmp_path / "jiben.xlsx")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["总体结论", "表Ⅱ-2", "表Ⅲ"]
+    assert book.sheetnames == ["总体结论", "表Ⅱ-2", "未纳入学校", "表Ⅲ"]
     stage = evaluation.to_dict()["counties"][0]["stages"]["primary"]
     cvs = book["表Ⅲ"]
     row = next(r for r in range(1, cvs.max_row + 1) if cvs.cell(r, 1).value == "综合")

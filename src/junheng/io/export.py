@@ -5,8 +5,9 @@ nothing itself. Values are stored unrounded and displayed with the official deci
 values and 全县平均值 2, 差异系数 3), so a reviewer can widen the format to check a boundary case.
 Red fill marks what fails; amber marks a per-unit value that reaches only 85%–100% of its standard.
 
-Layout choice: one sheet set per county (总体结论, 表Ⅱ-1, 表Ⅱ-2, 表Ⅲ, and for 优质均衡 表Ⅳ–Ⅵ),
-because each county files its own 申报表 and a reviewer prints and signs it county by county.
+Layout choice: one sheet set per county (总体结论, 表Ⅱ-1, 表Ⅱ-2, 未纳入学校 when some are excluded,
+表Ⅲ, and for 优质均衡 表Ⅳ–Ⅵ), because each county files its own 申报表 and a reviewer prints and
+signs it county by county.
 With several counties (or years) the sheet names start with the county name and a first sheet
 各县结论 lists every county's verdict.
 """
@@ -71,6 +72,7 @@ class _CountySheets:
         self.prefix = prefix
         self.units = sorted((u for u in result["units"] if belongs_to(u, county)),
                             key=lambda u: (stage_order(u["stage"]), str(u["school_code"])))
+        self.excluded = [e for e in result.get("excluded", []) if belongs_to(e, county)]
         # A 学段 without units ("不适用") gets no columns; the conclusion says why.
         self.stages = [s for s in self.standard.stages
                        if s in county["stages"] and (county["stages"][s] or {}).get("applicable", True)]
@@ -139,6 +141,8 @@ class _CountySheets:
         if self.per_unit_standard:
             self.compliance_counts()
         self.unit_table()
+        if self.excluded:
+            self.excluded_table()
         self.cv_table()
         if self.assessed_areas:
             self.items_table("表Ⅳ", "政府保障程度评估表", "government")
@@ -285,6 +289,18 @@ class _CountySheets:
         if below:
             parts.append(f"{'、'.join(below)} 低于标准的85%")
         return "；".join(parts)
+
+    def excluded_table(self) -> None:
+        s = self.styles
+        sheet = self.sheet("未纳入学校", "未纳入资源配置评估的学校", [6, 13, 30, 8, 40], landscape=False)
+        self.header(sheet, 3, ["序号", "学校标识码", "学校名称", "学段", "原因"])
+        for number, school in enumerate(self.excluded, start=1):
+            row = 3 + number
+            sheet.write_number(row, 0, number, s.integer)
+            sheet.write_string(row, 1, str(school.get("school_code") or ""), s.text)
+            sheet.write_string(row, 2, str(school.get("school_name") or ""), s.text)
+            sheet.write_string(row, 3, STAGE_ZH.get(school.get("stage") or "", ""), s.text)
+            sheet.write_string(row, 4, str(school.get("reason") or ""), s.wrap)
 
     # 表Ⅲ ------------------------------------------------------------------------------
     def cv_table(self) -> None:

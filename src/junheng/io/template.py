@@ -56,33 +56,31 @@ def _is_year(field: Field) -> bool:
 
 
 def _rule(field: Field) -> tuple[dict | None, str]:
-    """The data-validation options for a column and the one-line input rule shown in its note."""
-    if field.type in ("enum", "level"):
-        choices = "、".join(field.choices)
-        return ({"validate": "list", "source": list(field.choices), "error_title": field.header,
-                 "error_message": f"请从下拉列表选择：{choices}"}, f"从下拉列表选择：{choices}")
-    if field.type == "bool":
-        return ({"validate": "list", "source": ["是", "否"], "error_title": field.header,
-                 "error_message": "请选择“是”或“否”"}, "从下拉列表选择“是”或“否”")
+    """The data-validation options for a column and the input rule (a short instruction) they enforce."""
+    criteria, rule = _criteria(field)
+    if criteria is None:
+        return None, rule
+    return {**criteria, "error_title": field.header, "error_message": f"请{rule}"}, rule
+
+
+def _criteria(field: Field) -> tuple[dict | None, str]:
+    if field.type in ("enum", "level", "bool"):
+        choices = ("是", "否") if field.type == "bool" else field.choices
+        return {"validate": "list", "source": list(choices)}, f"从下拉列表选择：{'、'.join(choices)}"
     if field.type == "int" and _is_year(field):
-        return ({"validate": "integer", "criteria": "between", "minimum": 1900, "maximum": 2100,
-                 "error_title": field.header, "error_message": "请填写四位年份，如 2024"}, "四位年份，如 2024")
+        return {"validate": "integer", "criteria": "between", "minimum": 1900, "maximum": 2100}, "填写四位年份，如 2024"
     if field.type == "int":
-        return ({"validate": "integer", "criteria": ">=", "value": 0, "error_title": field.header,
-                 "error_message": "请填写不小于 0 的整数"}, "不小于 0 的整数")
+        return {"validate": "integer", "criteria": ">=", "value": 0}, "填写不小于 0 的整数"
     if field.type == "decimal" and field.unit == "%":
-        return ({"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100,
-                 "error_title": field.header, "error_message": "请填写 0–100 之间的百分数（不带 % 号）"},
-                "0–100 之间的数，不带 % 号")
+        return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 100}, \
+            "填写 0–100 之间的数，不带 % 号"
     if field.type == "decimal":
-        return ({"validate": "decimal", "criteria": ">=", "value": 0, "error_title": field.header,
-                 "error_message": "请填写不小于 0 的数，可带小数"}, "不小于 0 的数，可带小数")
+        return {"validate": "decimal", "criteria": ">=", "value": 0}, "填写不小于 0 的数，可带小数"
     if field.type == "code" and field.digits:
-        return ({"validate": "length", "criteria": "==", "value": field.digits, "error_title": field.header,
-                 "error_message": f"请填写 {field.digits} 位代码"}, f"{field.digits} 位代码，按文本填写")
+        return {"validate": "length", "criteria": "==", "value": field.digits}, f"按文本填写 {field.digits} 位代码"
     if field.type == "code":
         return None, "按文本填写，保留前导 0"
-    return None, "文字"
+    return None, "填写文字"
 
 
 def header_note(field: Field) -> str:

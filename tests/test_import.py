@@ -12,6 +12,7 @@ from polars.testing import assert_frame_equal
 from import_helpers import (
     YEAR,
     county,
+    errors_of,
     grid,
     monitoring,
     room,
@@ -210,3 +211,17 @@ def test_demo_data_set_round_trips(tmp_path, writer):
 def test_schools_of_several_years(tmp_path):
     rows = [school(), school(year=YEAR + 1)]
     assert read_dataset(write_xlsx(tmp_path / "y.xlsx", {"学校": grid("schools", rows)})).schools.height == 2
+
+
+def test_names_are_kept_as_typed_while_numbers_are_folded(tmp_path):
+    path = write_xlsx(tmp_path / "n.xlsx", {"学校": grid("schools", [
+        school(school_name="清溪县实验小学（东校区）", primary_students="６００")])})
+    row = read_dataset(str(path)).schools.row(0, named=True)
+    assert row["school_name"] == "清溪县实验小学（东校区）" and row["primary_students"] == 600
+
+
+def test_a_row_with_only_a_note_is_not_blank(tmp_path):
+    rows = grid("schools", [school()])
+    rows[0].append("备注")
+    rows.append([None] * (len(rows[0]) - 1) + ["学校已撤并"])
+    assert "学校 表第 3 行“年度”列：必填项为空" in errors_of(write_xlsx(tmp_path / "n.xlsx", {"学校": rows}))

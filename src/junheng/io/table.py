@@ -183,7 +183,12 @@ def warn_exact_duplicates(sheet: Sheet, consequence: str) -> None:
 
 def unique_key(sheet: Sheet, key: list[str], what: str, skip: pl.Expr) -> None:
     """Rows sharing ``key`` (all filled) are each reported with the others; ``skip`` rows were already."""
-    candidates = sheet.with_value(key[-1]).filter(~skip & pl.all_horizontal(pl.col(k).is_not_null() for k in key))
+    filled = ~skip & pl.all_horizontal(pl.col(k).is_not_null() for k in key)
+    # Most tables have no clash at all: find that out cheaply before building the groups.
+    clashing = sheet.typed.select(filled & pl.struct(key).is_duplicated()).to_series()
+    if not clashing.any():
+        return
+    candidates = sheet.with_value(key[-1]).filter(filled)
     groups = (candidates.group_by(key)
               .agg(pl.col(SOURCE_ROW).sort().head(_LISTED_ROWS).alias("group"), pl.len().alias("size"))
               .filter(pl.col("size") > 1))

@@ -71,6 +71,12 @@ def _workflow(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=409)
 
 
+@api.exception_handler(InvalidInput)
+def _invalid(request, exc):
+    errors = [{"message": p.message, "field": p.field_id} for p in exc.problems]
+    return api.create_response(request, {"detail": "数据有误，未保存", "errors": errors}, status=400)
+
+
 @api.exception_handler(PermissionDenied)
 def _denied(request, exc):
     return api.create_response(request, {"detail": str(exc) or "无权访问"}, status=403)
@@ -160,12 +166,8 @@ def put_submission(request, year: int, code: str, body: SubmissionIn):
     values = {f.id: forms.display(body.values.get(f.id)) for f in SCHOOLS.fields}
     values.update({k: forms.display(v) for k, v in fixed.items()})
     rooms = [{k: forms.display(v) for k, v in r.items()} for r in body.rooms]
-    try:
-        typed, typed_rooms = check_school(values, rooms)
-    except InvalidInput as exc:
-        return 400, {"detail": "数据有误，未保存", "errors": [{"message": p.message, "field": p.field_id}
-                                                        for p in exc.problems]}
-    return 200, _submission_out(services.save_values(acc, sub, typed, typed_rooms, request=request))
+    typed, typed_rooms = check_school(values, rooms)
+    return _submission_out(services.save_values(acc, sub, typed, typed_rooms, request=request))
 
 
 class MoveIn(Schema):
@@ -181,7 +183,7 @@ def move_submission(request, year: int, code: str, body: MoveIn):
     sub = services.submission_for(school_for(acc, code), year)
     if body.to not in ("submitted", "accepted", "returned"):
         raise services.WorkflowError(f"未知状态“{body.to}”")
-    return 200, _submission_out(services.move_submission(acc, sub, body.to, body.reason, request))
+    return _submission_out(services.move_submission(acc, sub, body.to, body.reason, request))
 
 
 @api.get("/evaluation/{year}", response={200: dict[str, Any], **ERRORS},
@@ -193,7 +195,7 @@ def evaluation(request, year: int, preview: bool = False):
     result, reason = result_of(collection_year(acc, year), official=not preview)
     if result is None:
         raise Http404(reason)
-    return 200, result
+    return result
 
 
 class ProblemOut(Schema):
@@ -258,7 +260,7 @@ def patch_problem(request, pk: int, body: ProblemPatch):
         if status not in ProblemStatus.values:
             raise services.WorkflowError(f"未知状态“{status}”")
         services.move_problem(acc, problem, status, request=request)
-    return 200, _problem_out(problem)
+    return _problem_out(problem)
 
 
 @api.post("/problems/{pk}/evidence", response={200: ProblemOut, **ERRORS}, summary="上传佐证材料")
@@ -266,7 +268,7 @@ def add_evidence(request, pk: int, file: File[UploadedFile], note: Form[str] = "
     acc = _acc(request)
     problem = problem_for(acc, pk)
     services.add_evidence(acc, problem, file, note, request)
-    return 200, _problem_out(problem)
+    return _problem_out(problem)
 
 
 class AuditOut(Schema):
@@ -287,5 +289,5 @@ def audit_log(request, limit: int = 100, offset: int = 0):
         raise PermissionDenied("审计日志仅教育局管理员可以查看")
     limit, offset = min(max(limit, 1), 1000), max(offset, 0)
     entries = AuditEntry.objects.filter(county=acc.county_id)[offset:offset + limit]
-    return 200, [{"at": e.at, "actor": e.actor_name, "ip": e.ip, "action": e.action, "target": e.target,
+    return [{"at": e.at, "actor": e.actor_name, "ip": e.ip, "action": e.action, "target": e.target,
                   "summary": e.summary, "before": e.before, "after": e.after} for e in entries]

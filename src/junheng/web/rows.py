@@ -47,7 +47,7 @@ class InvalidInput(Exception):
 
 
 def _field(table: Table, column: str | None) -> Field | None:
-    """The field an importer error names (our CSV headers are the canonical ids)."""
+    """The field an importer error names (the CSV headers written are the display headers)."""
     return next((f for f in table.fields if column in (f.id, f.header, f.display_header)), None)
 
 
@@ -72,14 +72,14 @@ def _form_problems(exc: InputErrors) -> list[InputProblem]:
 def _write_csv(path: Path, table: Table, rows: list[dict[str, str]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow([f.id for f in table.fields])
+        writer.writerow([f.display_header for f in table.fields])
         for row in rows:
             writer.writerow([row.get(f.id, "") for f in table.fields])
 
 
-def _read_folder(tables: dict[Table, list[dict[str, str]]]) -> Dataset:
+def _read_folder(*tables: tuple[Table, list[dict[str, str]]]) -> Dataset:
     with tempfile.TemporaryDirectory(prefix="junheng-form-") as folder:
-        for table, rows in tables.items():
+        for table, rows in tables:
             _write_csv(Path(folder) / f"{table.id}.csv", table, rows)
         try:
             return read_dataset(folder)
@@ -90,7 +90,7 @@ def _read_folder(tables: dict[Table, list[dict[str, str]]]) -> Dataset:
 def check_school(values: dict[str, str], rooms: list[dict[str, str]]) -> tuple[dict, list[dict]]:
     """Typed values of one school's form, or :class:`InvalidInput` with the importer's messages."""
     room_rows = [{**r, "year": values.get("year", ""), "school_code": values.get("school_code", "")} for r in rooms]
-    ds = _read_folder({SCHOOLS: [values], ROOMS: room_rows})
+    ds = _read_folder((SCHOOLS, [values]), (ROOMS, room_rows))
     typed_rooms = [{k: v for k, v in r.items() if k not in ("year", "school_code")}
                    for r in json_rows(ROOMS, ds.rooms)]
     return json_rows(SCHOOLS, ds.schools)[0], typed_rooms
@@ -100,7 +100,7 @@ def check_county(values: dict[str, str], school: dict[str, Any]) -> dict:
     """Typed values of the county form, checked beside one of the county's school rows (the
     importer reads no data set without a 学校 table)."""
     school_row = {k: display(v) for k, v in school.items()}
-    ds = _read_folder({SCHOOLS: [school_row], COUNTY: [values]})
+    ds = _read_folder((SCHOOLS, [school_row]), (COUNTY, [values]))
     return json_rows(COUNTY, ds.county)[0]
 
 

@@ -20,7 +20,15 @@ from pathlib import Path
 
 from xlsxwriter.worksheet import Worksheet
 
-from junheng.io.xlsx import SheetNames, Styles, atomic_workbook, number_format_for, wrapped_height, yes_no
+from junheng.io.xlsx import (
+    LINE_HEIGHT,
+    SheetNames,
+    Styles,
+    atomic_workbook,
+    number_format_for,
+    wrapped_height,
+    yes_no,
+)
 from junheng.schema import COMPULSORY_STAGES, STAGE_ZH
 
 AREA_NAMES = {"resource": "资源配置", "government": "政府保障程度", "quality": "教育质量", "recognition": "社会认可度"}
@@ -245,7 +253,7 @@ class _CountySheets:
         widths = [6, 13, 26, 6, 9] + [11] * len(self.indicators) + ([8, 8, 30] if verdict_columns else [])
         sheet = self.sheet("表Ⅱ-2", "学校（学段）资源配置指标测算表", widths)
         self.header(sheet, 3, headers)
-        sheet.set_row(3, 72)
+        sheet.set_row(3, wrapped_height(list(zip(headers, widths, strict=True))) + LINE_HEIGHT)  # + the id line
         sheet.freeze_panes(4, 3)
         for number, unit in enumerate(self.units, start=1):
             row = 3 + number

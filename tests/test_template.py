@@ -10,13 +10,12 @@ from openpyxl.utils import get_column_letter
 
 from junheng.demo import demo_dataset
 from junheng.evaluate import evaluate
-from junheng.io import read_dataset
+from junheng.io import InputErrors, read_dataset
 from junheng.io.dataset_writer import write_dataset_csv
 from junheng.io.template import (
     DATA_ROWS,
     GUIDE_SHEET,
     IDENTITY_FIELDS,
-    TemplateError,
     required_label,
     write_template,
 )
@@ -115,7 +114,7 @@ def test_schools_from_selects_a_county_by_code_and_rejects_an_unknown_one(demo, 
     book = openpyxl.load_workbook(write_template(tmp_path / "t.xlsx", county="330101", schools_from=demo))
     assert book["学校"].max_row == 1 + demo.schools.height
     assert book["县级指标"]["C2"].value == "清溪县"
-    with pytest.raises(TemplateError, match="没有“白水县”的学校"):
+    with pytest.raises(InputErrors, match="没有“白水县”的学校"):
         write_template(tmp_path / "u.xlsx", county="白水县", schools_from=demo)
     assert not (tmp_path / "u.xlsx").exists()
 

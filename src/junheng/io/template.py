@@ -22,6 +22,7 @@ import polars as pl
 from xlsxwriter.worksheet import Worksheet
 
 from junheng.dataset import Dataset
+from junheng.io.errors import file_error
 from junheng.io.xlsx import HEADER_FILL, atomic_workbook, text_width, wrapped_height
 from junheng.schema import COUNTY, MONITORING, ROOMS, SCHOOLS, STAGE_ZH, TABLES, Field, Table
 
@@ -37,10 +38,6 @@ FROZEN_SCHOOL_COLUMNS = 5  # 年度 … 学校名称
 
 REQUIRED_FILL = "#F8CBAD"
 STAGE_REQUIRED_FILL = "#FCE4D6"
-
-
-class TemplateError(ValueError):
-    """The prefill request cannot be met; the message is Chinese."""
 
 
 def required_label(field: Field) -> str:
@@ -101,7 +98,8 @@ def _school_rows(schools_from: Dataset, year: int | None, county: str | None) ->
     if county:
         schools = schools.filter((pl.col("county_name") == county) | (pl.col("county_code") == county))
         if schools.is_empty():
-            raise TemplateError(f"用于预填的数据中没有“{county}”的学校")
+            # An input problem like any other in the prefill data set, so the CLI reports it (exit 2).
+            raise file_error(f"用于预填的数据中没有“{county}”的学校")
     if schools.is_empty():
         return schools
     latest = schools.filter(pl.col("year") == schools["year"].max())

@@ -20,9 +20,11 @@ from matplotlib import font_manager
 from PIL import Image
 
 import junheng.report as report
+from junheng import cli
 from junheng.dataset import Dataset
 from junheng.demo import demo_dataset
 from junheng.evaluate import evaluate
+from junheng.io.dataset_writer import write_dataset_xlsx
 from junheng.report import PdfConverterMissing, ReportError, charts, cjkfont, write_report, write_reports
 from junheng.schema import STAGE_ZH
 from junheng.standards import load_standard
@@ -277,6 +279,23 @@ def test_single_county_writes_exactly_the_given_file(youzhi, tmp_path):
     assert paths == [tmp_path / "out" / "县报告.docx"]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["县报告.docx"]
     assert zipfile.is_zipfile(paths[0])
+
+
+def test_a_folder_receives_one_named_report_per_county(youzhi, tmp_path):
+    paths = write_reports(youzhi, tmp_path / "报告")
+    assert paths == [tmp_path / "报告" / "清溪县评估报告.docx"]
+    assert Document(str(paths[0])).tables
+
+
+def test_cli_writes_the_report_and_maps_a_missing_libreoffice_to_exit_2(tmp_path, monkeypatch, capsys):
+    workbook = write_dataset_xlsx(demo_dataset(), tmp_path / "清溪县.xlsx")
+    docx = tmp_path / "cli.docx"
+    assert cli.main(["report", str(workbook), "--docx", str(docx)]) == 0
+    assert str(docx) in capsys.readouterr().out and Document(str(docx)).tables
+    monkeypatch.setattr(report, "find_soffice", lambda: None)
+    assert cli.main(["report", str(workbook), "--docx", str(tmp_path / "b.docx"), "--pdf", str(tmp_path / "b.pdf")]) == 2
+    assert "apt-get install libreoffice-writer-nogui" in capsys.readouterr().err
+    assert not (tmp_path / "b.docx").exists()
 
 
 def test_missing_libreoffice_is_a_chinese_error_before_anything_is_written(youzhi, tmp_path, monkeypatch):

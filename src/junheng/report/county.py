@@ -437,9 +437,8 @@ class CountyReport:
         self.heading(label)
         items = area_items(info)
         self.paragraph(f"{label}结论：{verdict_text(info.get('pass'))}。{self.area_summary('', info)}。")
-        rows = [[item_id, Cell(item.get("name", ""), align="left"), self.figure_text(item.get("value")),
-                 self.figure_text(item.get("standard")), verdict_cell(item.get("pass")),
-                 Cell(item.get("note") or "", align="left")]
+        rows = [[item_id, Cell(item.get("name", ""), align="left"), *self.item_figures(item),
+                 verdict_cell(item.get("pass")), Cell(item.get("note") or "", align="left")]
                 for item_id, item in items.items()]
         self.table(f"{label}评估结果", ["序号", "评估内容", "实际值", "标准", "结论", "说明"], rows,
                    [1.3, 7, 1.8, 1.6, 1.6, 5])
@@ -452,6 +451,12 @@ class CountyReport:
                  rounded(result.get("school_gap_rate"), 2), verdict_cell(result.get("pass"))]
                 for subject, result in subjects.items()]
         self.table(f"{item_id} 国家义务教育质量监测各科目结果", ["科目", "学业水平", "校际差异率", "结论"], rows, [3, 3, 3, 3])
+
+    def item_figures(self, item: dict) -> tuple[str, str]:
+        """(实际值, 标准) of a check; a per-school check shows how many schools fail, of how many."""
+        if item.get("schools_failing") is not None:
+            return f"{item['schools_failing']}/{item.get('schools', '—')}所未达标", "全部学校达标"
+        return self.figure_text(item.get("value")), self.figure_text(item.get("standard"))
 
     @staticmethod
     def figure_text(value: Any) -> str:

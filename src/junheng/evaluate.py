@@ -628,7 +628,7 @@ def evaluate(dataset: Dataset, standard: Standard) -> Evaluation:
         county = _for_year(dataset.county, year)
         checks = None
         if standard.id == "youzhi-2017":
-            checks = _school_checks(these, _for_year(dataset.rooms, year), county, units, params)
+            checks = _school_checks(these, _rooms_reported(dataset.rooms, year), county, units, params)
             check_parts.append(checks)
         counties += _counties(standard, params, year, these, units, stats, composites, checks, county,
                               _for_year(dataset.monitoring, year))
@@ -643,6 +643,13 @@ def evaluate(dataset: Dataset, standard: Standard) -> Evaluation:
         school_checks=pl.concat(check_parts, how="diagonal_relaxed") if check_parts else None,
         counties=counties, params_by_year=params_by_year,
     )
+
+
+def _rooms_reported(rooms: pl.DataFrame | None, year: int) -> pl.DataFrame | None:
+    """The year's 专用教室 rows; none at all means the sheet was left blank (G3 not assessed), since
+    a county where no school has a single music or art room is not a real case."""
+    rooms = _for_year(rooms, year)
+    return rooms if rooms is not None and rooms.height else None
 
 
 def _for_year(frame: pl.DataFrame | None, year: int) -> pl.DataFrame | None:

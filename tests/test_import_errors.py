@@ -282,3 +282,9 @@ def test_file_error_has_no_location(tmp_path):
         read_dataset(tmp_path / "none.csv")
     (error,) = caught.value.errors
     assert (error.sheet, error.row, error.column, error.value) == (None, None, None, None)
+
+
+def test_years_have_four_digits(tmp_path):
+    lines = errors_of(_schools(tmp_path, school(year=24, built_year=1850)))
+    assert lines == ["学校 表第 2 行“年度”列：值“24”不是四位年份（1900–2100）",
+                     "学校 表第 2 行“建成年份”列：值“1850”不是四位年份（1900–2100）"]

@@ -31,6 +31,8 @@ _COUNTY_PARTS = (
     ("disabled_enrolled", "disabled_school_age"), ("quality_hs_allocated", "quality_hs_plan"),
 )
 _MAX_PERCENT = 100
+# Four-digit years, the same bounds as the fill-in template's input check.
+_FIRST_YEAR, _LAST_YEAR = 1900, 2100
 _SCHOOL_FIELDS = {f.id for f in SCHOOLS.fields}
 
 
@@ -53,15 +55,19 @@ def not_above(sheet: Sheet, part: str, whole: str) -> None:
                  extra=[pl.lit(sheet.as_typed(whole)).alias("limit")])
 
 
-def check_required(sheet: Sheet) -> None:
+def check_common(sheet: Sheet) -> None:
+    """Required columns and values, and plausible years: the rules every table shares."""
     missing_columns(sheet)
     for field in sheet.table.fields:
         if field.required == "yes" and not (sheet.table is SCHOOLS and field.id in _FACILITY_FIELDS):
             require(sheet, field.id, pl.lit(True), _required)
+        if field.id == "year" or field.id.endswith("_year"):
+            sheet.report(field.id, ~pl.col(field.id).is_between(_FIRST_YEAR, _LAST_YEAR),
+                         lambda row: f"值“{row['value']}”不是四位年份（{_FIRST_YEAR}–{_LAST_YEAR}）")
 
 
 def check_schools(sheet: Sheet) -> None:
-    check_required(sheet)
+    check_common(sheet)
     for field_id in _FACILITY_FIELDS:
         require(sheet, field_id, ~_TYPE.is_in(_UNEVALUATED_TYPES).fill_null(False), _required)
     for field in SCHOOLS.fields:
@@ -108,7 +114,7 @@ def _pupils_somewhere(sheet: Sheet) -> None:
 
 
 def check_rooms(sheet: Sheet, schools: Sheet) -> None:
-    check_required(sheet)
+    check_common(sheet)
     warn_exact_duplicates(sheet, "按两间教室分别计入")
     known = schools.typed.select("year", "school_code").unique()
     orphans = (sheet.with_value("school_code")
@@ -119,7 +125,7 @@ def check_rooms(sheet: Sheet, schools: Sheet) -> None:
 
 
 def check_county(sheet: Sheet) -> None:
-    check_required(sheet)
+    check_common(sheet)
     repeats = exact_duplicates(sheet)
     unique_key(sheet, ["year", "county_name"], "同一年度同一县(区)只能有一行", repeats)
     for part, whole in _COUNTY_PARTS:
@@ -129,7 +135,7 @@ def check_county(sheet: Sheet) -> None:
 
 
 def check_monitoring(sheet: Sheet) -> None:
-    check_required(sheet)
+    check_common(sheet)
     repeats = exact_duplicates(sheet)
     unique_key(sheet, ["year", "county_name", "subject"], "同一年度同一县(区)同一科目只能有一行", repeats)
 

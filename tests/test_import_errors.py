@@ -219,7 +219,7 @@ def test_unknown_file_type(tmp_path):
 
 def test_corrupt_workbook(tmp_path):
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
-    assert errors_of(tmp_path / "broken.xlsx") == ["无法读取“broken.xlsx”：文件已损坏、已加密或不是 Excel 工作簿"]
+    assert errors_of(tmp_path / "broken.xlsx") == ["无法读取“broken.xlsx”：文件已损坏、已加密或不是 Excel 工作簿（可用 Excel 打开后另存为 .xlsx 再试）"]
 
 
 def test_workbook_without_a_school_sheet(tmp_path):

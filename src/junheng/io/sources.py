@@ -81,7 +81,7 @@ def _workbook(path: Path) -> dict[str, Grid | None]:
 
 
 def _unreadable(path: Path) -> InputErrors:
-    return file_error(f"无法读取“{path.name}”：文件已损坏、已加密或不是 Excel 工作簿")
+    return file_error(f"无法读取“{path.name}”：文件已损坏、已加密或不是 Excel 工作簿（可用 Excel 打开后另存为 .xlsx 再试）")
 
 
 def _read_sheet(path: Path, sheet: str) -> pl.DataFrame:

@@ -31,6 +31,7 @@ from junheng.standards import load_standard
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "junheng"
 RED, AMBER = "FFC7CE", "FFEB9C"
+LEGEND = {"met": "达到标准", "floor": "达到标准的85%", "below": "低于标准的85%"}
 
 
 def printed(value: float, digits: int) -> str:
@@ -211,7 +212,7 @@ def test_appendix_lists_every_parameter_at_the_evaluation_year(youzhi_report, yo
 def test_profile_overrides_are_shown(tmp_path):
     profile = tmp_path / "某市.yaml"
     profile.write_text("name: 某市实施细则\nbase: youzhi-2017\nreference: 某教督〔2019〕1号\n"
-                       "parameters:\n  G7.min_per_pupil_funds: 8000\n", encoding="utf-8")
+                       "parameters:\n  G7.min_per_pupil_funds: 8000\n  unit.floor_ratio: 0.9\n", encoding="utf-8")
     evaluation = evaluate(demo_dataset(), load_standard("youzhi-2017", profile))
     path = write_report(evaluation, tmp_path / "r.docx")
     document = Document(str(path))
@@ -220,6 +221,10 @@ def test_profile_overrides_are_shown(tmp_path):
     assert row.cells[2].text == "8000" and cell_fill(row.cells[2]) == AMBER
     assert "某市实施细则调整" in row.cells[4].text
     assert any("某市实施细则" in p.text for p in document.paragraphs)
+    (compliance,) = tables_captioned(document, "小学各项指标达标单位数")
+    assert [c.text for c in compliance.rows[0].cells][2:6] == ["90%值", "达到标准", "达到90%未达标准", "低于90%"]
+    assert compliance.rows[1].cells[2].text == "3.78"  # 0.9 × 4.2, exactly
+    assert not any("85%" in p.text for p in document.paragraphs)
 
 
 def test_basic_balance_report_prints_B1_to_B8_and_the_composite(jiben_report):
@@ -368,7 +373,7 @@ def test_font_covers_every_character_the_package_prints():
 
 def test_chart_with_a_rare_character_falls_back_quietly(recwarn):
     png = charts.unit_bar_chart("小学 L1 测试", ["𠮷字小学", "第二小学"], [5.0, 3.0], ["met", "below"],
-                                [charts.Reference(4.2, "标准 4.2", "#333333")], "人/百生")
+                                [charts.Reference(4.2, "标准 4.2", "#333333")], "人/百生", LEGEND)
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG" and image.info["dpi"][0] >= 199
     assert not [w for w in recwarn if "Glyph" in str(w.message)]
@@ -376,7 +381,7 @@ def test_chart_with_a_rare_character_falls_back_quietly(recwarn):
 
 def test_unit_chart_colours_bars_by_the_engine_verdict():
     png = charts.unit_bar_chart("初中 L3", ["甲", "乙", "丙"], [1.0, 0.8, 0.5], ["met", "floor", "below"],
-                                [], "人/百生")
+                                [], "人/百生", LEGEND)
     pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).reshape(-1, 3)
     colours = {tuple(int(charts.STATUS_COLOURS[s][i:i + 2], 16) for i in (1, 3, 5)) for s in ("met", "floor", "below")}
     present = {tuple(p) for p in np.unique(pixels, axis=0)}

@@ -27,7 +27,6 @@ DPI = 200
 PNG_COMPRESSION = 3  # the default 6 takes twice as long for files only 10% smaller
 WIDTH_INCHES = 6.2  # the printed width (15.6 cm of A4 between the margins)
 STATUS_COLOURS = {"met": "#2e7d32", "floor": "#f0a202", "below": "#c62828", None: "#4e79a7"}
-STATUS_LABELS = {"met": "达到标准", "floor": "达到标准的85%", "below": "低于标准的85%"}
 MAX_NAMED_BARS = 40  # beyond this, school names under the bars would be unreadable
 
 
@@ -62,8 +61,9 @@ def _draw_references(axes, references: Sequence[Reference]) -> list[Line2D]:
 
 
 def unit_bar_chart(title: str, names: Sequence[str], values: Sequence[float], statuses: Sequence[str | None],
-                   references: Sequence[Reference], value_label: str) -> bytes:
-    """One bar per unit (highest first), coloured by status ("met" / "floor" / "below" / None)."""
+                   references: Sequence[Reference], value_label: str, legend: dict[str, str]) -> bytes:
+    """One bar per unit (highest first), coloured by status ("met" / "floor" / "below" / None);
+    ``legend`` names the statuses (the floor's percentage comes from the standard's parameters)."""
     order = sorted(range(len(values)), key=lambda i: -values[i])
     with matplotlib.rc_context(_style()), warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
@@ -87,8 +87,8 @@ def unit_bar_chart(title: str, names: Sequence[str], values: Sequence[float], st
         axes.set_xlim(-0.7, len(order) - 0.3)
         axes.set_ylabel(value_label)
         axes.set_title(title, fontsize=10)
-        present = [s for s in STATUS_LABELS if s in statuses]
-        handles = [Patch(color=STATUS_COLOURS[s], label=STATUS_LABELS[s]) for s in present] + lines
+        present = [s for s in legend if s in statuses]
+        handles = [Patch(color=STATUS_COLOURS[s], label=legend[s]) for s in present] + lines
         if handles:
             axes.legend(handles=handles, fontsize=7, loc="upper right", framealpha=0.9)
         return _render(figure)

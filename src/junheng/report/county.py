@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from junheng.indicators import INDICATORS
 from junheng.report import charts
@@ -34,11 +36,11 @@ VALUE_DIGITS = 2
 CV_DIGITS = 3
 # Per-pupil teacher ratios of 基本均衡 are printed to 3 decimals (0.054) in the published tables.
 VALUE_DIGITS_BY_INDICATOR = {"B6": 3, "B7": 3, "B8": 3}
-FAIL_FILL = "FFC7CE"  # red: below 85% of the standard, or a failed check
-FLOOR_FILL = "FFEB9C"  # amber: at least 85% of the standard but below it
+FAIL_FILL = "FFC7CE"  # red: below the floor (85% of the standard), or a failed check
+FLOOR_FILL = "FFEB9C"  # amber: at the floor but below the standard
 AREAS = (("resource", "资源配置"), ("government", "政府保障程度"), ("quality", "教育质量"), ("recognition", "社会认可度"))
 PROBLEM_KINDS = {
-    "below_floor": "指标低于标准的85%",
+    "below_floor": "指标低于标准的{floor}",
     "below_standard": "指标未达到标准",
     "rooms_missing": "音乐、美术专用教室不足",
     "oversize": "学校规模超标",
@@ -146,6 +148,9 @@ class CountyReport:
         )
         self.document = new_document()
         self.chapter = 0
+        ratio = self.params.get("unit.floor_ratio")
+        self.floor = f"{parameter_text(ratio * 100)}%" if isinstance(ratio, Fraction) else "底线"
+        self.status_labels = {"met": "达到标准", "floor": f"达到标准的{self.floor}", "below": f"低于标准的{self.floor}"}
 
     # ── structure ──────────────────────────────────────────────────────────────────────────
     @property
@@ -199,7 +204,7 @@ class CountyReport:
             f"报告日期：{self.today.year}年{self.today.month}月{self.today.day}日",
         ):
             paragraph = document.add_paragraph(line)
-            paragraph.alignment = 1  # centred
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         page_break(document)
 
     def conclusion(self) -> None:
@@ -275,7 +280,7 @@ class CountyReport:
         start_section(self.document, landscape=True)
         self.document.add_heading("各校（学段）指标值", 2)
         if self.has_unit_standards:
-            self.paragraph("红色底纹：低于标准的85%；黄色底纹：达到标准的85%但未达到标准。")
+            self.paragraph(f"红色底纹：低于标准的{self.floor}；黄色底纹：达到标准的{self.floor}但未达到标准。")
         for stage in self.stages:
             self.unit_table(stage)
         start_section(self.document, landscape=False)
@@ -332,7 +337,7 @@ class CountyReport:
         return charts.cv_chart(f"{STAGE_ZH[stage]}各项指标校际差异系数", labels, values, passed, references)
 
     def floor_text(self, indicator_id: str, stage: str) -> str:
-        """85% of the standard, exactly (3.57, 0.765, 1700), from the parameters."""
+        """The floor (85% of the standard), exactly (3.57, 0.765, 1700), from the parameters."""
         standard_value = self.params.get(f"{indicator_id}.standard.{stage}")
         ratio = self.params.get("unit.floor_ratio")
         if not isinstance(standard_value, Fraction) or not isinstance(ratio, Fraction):
@@ -341,9 +346,7 @@ class CountyReport:
 
     def unit_rule_text(self) -> str:
         minimum = parameter_text(self.params.get("unit.min_indicators_met"))
-        ratio = self.params.get("unit.floor_ratio")
-        percent = parameter_text(ratio * 100) if isinstance(ratio, Fraction) else "—"
-        return (f"每个学校（学段）单位须至少{minimum}项指标达到标准，且每项指标均不低于标准的{percent}%；"
+        return (f"每个学校（学段）单位须至少{minimum}项指标达到标准，且每项指标均不低于标准的{self.floor}；"
                 f"所有单位均须达标。")
 
     def stage_units(self, stage: str) -> list[dict]:
@@ -363,7 +366,7 @@ class CountyReport:
         compliant = data.get("units_compliant")
         rows.append(["全部", "", "", "", "", "", f"{compliant}/{data['units']}个单位达标"])
         self.table(f"{STAGE_ZH[stage]}各项指标达标单位数（表Ⅱ-1）",
-                   ["指标", "标准值", "85%值", "达到标准", "达到85%未达标准", "低于85%", "达标比例"],
+                   ["指标", "标准值", f"{self.floor}值", "达到标准", f"达到{self.floor}未达标准", f"低于{self.floor}", "达标比例"],
                    rows, [1.5, 2, 2, 2, 2.6, 2, 3])
 
     def unit_table(self, stage: str) -> None:
@@ -384,7 +387,7 @@ class CountyReport:
                 row.append(Cell(rounded(entry.get("value"), value_digits(indicator_id)), fill=STATUS_FILLS[status]))
             if self.has_unit_standards:
                 remark = "；".join(f"{'、'.join(found)}{label}" for found, label in
-                                  ((notes["floor"], "达到85%"), (notes["below"], "低于85%")) if found)
+                                  ((notes["floor"], f"达到{self.floor}"), (notes["below"], f"低于{self.floor}")) if found)
                 row += [str(unit.get("met_count", "—")),
                         verdict_cell(unit.get("compliant")), Cell(remark, align="left")]
             rows.append(row)
@@ -410,14 +413,14 @@ class CountyReport:
                 references.append(Reference(float(standard_value), f"标准 {parameter_text(self.params.get(f'{indicator_id}.standard.{stage}'))}", "#333333"))
             floor = entries[0].get("floor")
             if floor is not None:
-                references.append(Reference(float(floor), f"标准的85% {self.floor_text(indicator_id, stage)}", "#777777", ":"))
+                references.append(Reference(float(floor), f"标准的{self.floor} {self.floor_text(indicator_id, stage)}", "#777777", ":"))
             mean = data["indicators"].get(indicator_id, {}).get("mean")
             if mean is not None:
                 references.append(Reference(float(mean), f"全县平均 {rounded(mean, digits)}", "#4e79a7", "-."))
             png = charts.unit_bar_chart(
                 f"{zh} {indicator_id} {info.name}", [self.short_name(u["school_name"]) for u in present],
                 [float(e["value"]) for e in entries], [unit_status(e) for e in entries], references,
-                self.value_unit(indicator_id, stage),
+                self.value_unit(indicator_id, stage), self.status_labels,
             )
             self.figure(f"{zh}各单位{info.name}", png)
 
@@ -495,7 +498,7 @@ class CountyReport:
         by_kind: dict[str, list[dict]] = {}
         for problem in problems:
             by_kind.setdefault(problem["kind"], []).append(problem)
-        rows = [[Cell(PROBLEM_KINDS.get(kind, kind), align="left"), str(len(found)),
+        rows = [[Cell(PROBLEM_KINDS.get(kind, kind).format(floor=self.floor), align="left"), str(len(found)),
                  str(len({p["school_code"] for p in found})), str(sum(1 for p in found if p.get("blocking")))]
                 for kind, found in by_kind.items()]
         self.table("问题分类统计", ["问题类型", "问题数", "涉及学校数", "影响达标"], rows, [6, 2, 2.5, 2.5])
@@ -515,12 +518,12 @@ class CountyReport:
                        "第 i 个单位的指标值为 Xᵢ、在校生数为 Pᵢ，P = ΣPᵢ：")
         for line in ("全县平均值  X̄ = ΣPᵢXᵢ / P", "标准差  S = √( Σ (Pᵢ / P)(Xᵢ − X̄)² )", "差异系数  CV = S / X̄"):
             paragraph = document.add_paragraph(line)
-            paragraph.alignment = 1
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         judged_on_rounded = self.params.get("cv.judge_on_rounded")
         self.paragraph("标准差按总体公式计算（除以 P，而非 P − 1）；只有一个单位的学段差异系数为 0。"
-                       + ("达标判定使用舍入到 3 位小数的差异系数。" if judged_on_rounded
-                          else "达标判定使用未经舍入的数值，")
-                       + "表中全县平均值与各校指标值保留 2 位小数，差异系数保留 3 位小数。")
+                       + (f"达标判定使用舍入到 {CV_DIGITS} 位小数的差异系数；" if judged_on_rounded
+                          else "达标判定使用未经舍入的数值；")
+                       + f"表中全县平均值与各校指标值保留 {VALUE_DIGITS} 位小数，差异系数保留 {CV_DIGITS} 位小数。")
         document.add_heading("一贯制学校与完全中学的资源分摊", 2)
         self.paragraph(self.split_rule_text())
         document.add_heading("纳入与不纳入评估的学校", 2)
@@ -573,9 +576,3 @@ class CountyReport:
                          parameter.unit, Cell(reference, align="left")])
         self.table(f"{self.county['year']}年度适用的评估参数", ["参数", "说明", "取值", "单位", "依据"], rows,
                    [4.2, 6, 2, 1.8, 4.5])
-
-
-def county_documents(result: dict, standard: Standard, today: dt.date | None = None) -> Iterable[tuple[dict, Any]]:
-    """(county dict, python-docx Document) for each county in the result."""
-    for county in result["counties"]:
-        yield county, CountyReport(result, county, standard, today or dt.date.today()).build()

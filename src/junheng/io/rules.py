@@ -34,12 +34,11 @@ _MAX_PERCENT = 100
 # Four-digit years, the same bounds as the fill-in template's input check.
 _FIRST_YEAR, _LAST_YEAR = 1900, 2100
 _SCHOOL_FIELDS = {f.id for f in SCHOOLS.fields}
+_TYPE = pl.col("school_type")
 
 
 def _required(row: dict) -> str:
     return "必填项为空"
-
-_TYPE = pl.col("school_type")
 
 
 def _with_stage(stage: str) -> pl.Expr:
@@ -52,7 +51,7 @@ def not_above(sheet: Sheet, part: str, whole: str) -> None:
         return
     sheet.report(part, pl.col(part) > pl.col(whole),
                  lambda row: f"值“{row['value']}”大于“{sheet.header(whole)}”（{row['limit']}）",
-                 extra=[pl.lit(sheet.as_typed(whole)).alias("limit")])
+                 extra=[pl.lit(sheet.as_entered(whole)).alias("limit")])
 
 
 def check_common(sheet: Sheet) -> None:

@@ -41,7 +41,7 @@ class Sheet:
         column = self.columns.get(field_id)
         return column.header if column else self.table.field(field_id).display_header
 
-    def as_typed(self, field_id: str | None, at: pl.Series | None = None) -> pl.Series:
+    def as_entered(self, field_id: str | None, at: pl.Series | None = None) -> pl.Series:
         """The cells of ``field_id`` as the user typed them (trimmed), at row indices ``at`` or all."""
         if field_id not in self.columns:
             return pl.repeat(None, self.typed.height if at is None else len(at), dtype=pl.String, eager=True)
@@ -50,7 +50,7 @@ class Sheet:
 
     def with_value(self, field_id: str | None) -> pl.DataFrame:
         """The typed rows plus ``value``: the cell of ``field_id`` as typed."""
-        return self.typed.with_columns(value=self.as_typed(field_id))
+        return self.typed.with_columns(value=self.as_entered(field_id))
 
     def report(self, field_id: str | None, failing: pl.Expr, message: Callable[[dict], str],
                extra: Sequence[pl.Expr] = ()) -> None:
@@ -60,7 +60,7 @@ class Sheet:
         rows = (self.typed.with_columns(*extra).with_row_index("at").filter(failing)
                 .select("at", SOURCE_ROW, *names))
         if rows.height:
-            rows = rows.with_columns(value=self.as_typed(field_id, rows.get_column("at")))
+            rows = rows.with_columns(value=self.as_entered(field_id, rows.get_column("at")))
             self.log.add_rows(self.name, self.header(field_id) if field_id else None, rows, message)
 
 

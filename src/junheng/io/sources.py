@@ -115,7 +115,10 @@ def _single_csv(path: Path) -> dict[str, Grid | None]:
 
 
 def _read_csv(path: Path) -> Grid:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise file_error(f"无法读取“{path.name}”：{exc.strerror}") from exc
     try:  # UTF-8, with or without a BOM: polars reads and validates it directly
         cells = _parse_csv(data)
     except pl.exceptions.ComputeError:  # another encoding, or a malformed line

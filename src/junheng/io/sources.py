@@ -118,7 +118,7 @@ def _read_csv(path: Path) -> Grid:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise file_error(f"无法读取“{path.name}”：{exc.strerror}") from exc
+        raise file_error(f"无法读取“{path.name}”：没有读取权限，或文件正被其他程序占用") from exc
     try:  # UTF-8, with or without a BOM: polars reads and validates it directly
         cells = _parse_csv(data)
     except pl.exceptions.ComputeError:  # another encoding, or a malformed line

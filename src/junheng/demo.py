@@ -32,6 +32,7 @@ from junheng.io.cells import DTYPES
 from junheng.io.dataset_writer import write_dataset_csv, write_dataset_xlsx
 from junheng.io.export import write_evaluation_xlsx
 from junheng.io.problem_book import write_problem_book
+from junheng.report import write_report
 from junheng.schema import COMPULSORY_STAGES, SUBJECTS, TABLES
 from junheng.standards import Params, load_standard
 
@@ -401,6 +402,7 @@ OUTPUTS: dict[str, Callable[[Evaluation, Path], object]] = {
     "evaluation.json": write_evaluation_json,
     "测算表.xlsx": write_evaluation_xlsx,
     "问题清单.xlsx": write_problem_book,
+    "评估报告.docx": write_report,
 }
 
 

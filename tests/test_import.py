@@ -225,3 +225,14 @@ def test_a_row_with_only_a_note_is_not_blank(tmp_path):
     rows[0].append("备注")
     rows.append([None] * (len(rows[0]) - 1) + ["学校已撤并"])
     assert "学校 表第 3 行“年度”列：必填项为空" in errors_of(write_xlsx(tmp_path / "n.xlsx", {"学校": rows}))
+
+
+def test_rates_in_the_wrong_form_are_warned_about(tmp_path):
+    path = _full_workbook(tmp_path, 县级指标=grid("county", [county(recognition_rate=0.915)]),
+                          质量监测=grid("monitoring", [monitoring(school_gap_rate=12)]))
+    ds, warnings = read_dataset_with_warnings(path)
+    assert ds.county.item(0, "recognition_rate") == 0.915  # read as typed: the warning says how
+    assert warnings == [
+        "县级指标 表第 2 行“社会认可度(%)”列：值“0.915”按百分数读作 0.915%；若本意是 91.5%，请填 91.5",
+        "质量监测 表第 2 行“校际差异率”列：值“12”大于 1；校际差异率按小数填写，若本意是 12%，请填 0.12",
+    ]

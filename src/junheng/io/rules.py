@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import polars as pl
 
 from junheng.schema import SCHOOL_TYPES, SCHOOLS, STAGE_ZH, STAGES
@@ -39,6 +41,11 @@ _TYPE = pl.col("school_type")
 
 def _required(row: dict) -> str:
     return "必填项为空"
+
+
+def _shift(value: str, places: int) -> str:
+    """``value`` × 10^places, written exactly (0.915, 2 → 91.5)."""
+    return f"{Decimal(value.replace(',', '')).scaleb(places).normalize():f}"
 
 
 def _with_stage(stage: str) -> pl.Expr:
@@ -131,10 +138,16 @@ def check_county(sheet: Sheet) -> None:
         not_above(sheet, part, whole)
     sheet.report("recognition_rate", pl.col("recognition_rate") > _MAX_PERCENT,
                  lambda row: f"值“{row['value']}”超出 0–{_MAX_PERCENT} 的百分数范围")
+    # A cell formatted as 91.5% holds 0.915: read as 0.915%, S1 would fail without anyone noticing.
+    sheet.warn("recognition_rate", pl.col("recognition_rate").is_between(0, 1, closed="none"),
+               lambda value: f"值“{value}”按百分数读作 {value}%；若本意是 {_shift(value, 2)}%，请填 {_shift(value, 2)}")
 
 
 def check_monitoring(sheet: Sheet) -> None:
     check_common(sheet)
     repeats = exact_duplicates(sheet)
     unique_key(sheet, ["year", "county_name", "subject"], "同一年度同一县(区)同一科目只能有一行", repeats)
+    # The rate is a fraction (Q9: below 0.15); 12 most likely means 12%.
+    sheet.warn("school_gap_rate", pl.col("school_gap_rate") > 1,
+               lambda value: f"值“{value}”大于 1；校际差异率按小数填写，若本意是 {value}%，请填 {_shift(value, -2)}")
 

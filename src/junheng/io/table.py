@@ -64,6 +64,18 @@ class Sheet:
             self.log.add_rows(self.name, self.header(field_id) if field_id else None, rows, message)
 
 
+    def warn(self, field_id: str, suspicious: pl.Expr, message: Callable[[str], str]) -> None:
+        """A warning (not an error) on the first rows where ``suspicious`` holds; ``message`` gets the value."""
+        at = self.typed.with_row_index("at").filter(suspicious).get_column("at")
+        rows = self.typed.get_column(SOURCE_ROW).gather(at[:_LISTED_ROWS]).to_list()
+        values = self.as_entered(field_id, at[:_LISTED_ROWS]).to_list()
+        self.log.warnings.extend(f"{row_label(self.name, row)}“{self.header(field_id)}”列：{message(value)}"
+                                 for row, value in zip(rows, values, strict=True))
+        if len(at) > _LISTED_ROWS:
+            self.log.warnings.append(f"{sheet_label(self.name)}“{self.header(field_id)}”列另有 "
+                                     f"{len(at) - _LISTED_ROWS} 行同样情况")
+
+
 def read_sheet(grid: Grid, table: Table, log: ErrorLog) -> Sheet:
     """Map headers, skip (and report) blank rows, type every cell; cell errors go to ``log``."""
     cells, text_columns = grid.cells, grid.text_columns

@@ -1,4 +1,5 @@
-"""Report charts as PNG bytes (matplotlib, Agg, no pyplot: safe inside a web worker).
+"""Report charts as PNG bytes, drawn on matplotlib's Agg canvas directly: no pyplot, no global
+backend switch, nothing that needs a display (a server or a web worker is fine).
 
 Charts get plain figures already computed by the engine; they draw, they never judge: the colour of
 a bar comes from the engine's verdict for that unit, not from comparing floats here.
@@ -12,16 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from PIL import Image
 
-matplotlib.use("Agg")  # noqa: E402  (charts are files, never windows)
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.collections import PolyCollection  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-from PIL import Image  # noqa: E402
-
-from junheng.report.cjkfont import font_families  # noqa: E402
+from junheng.report.cjkfont import font_families
 
 DPI = 200
 PNG_COMPRESSION = 3  # the default 6 takes twice as long for files only 10% smaller

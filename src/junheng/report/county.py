@@ -117,6 +117,15 @@ def area_items(info: dict) -> dict[str, dict]:
     return {"S1": info} if "name" in info else {}
 
 
+def items_summary(info: dict) -> str:
+    items = area_items(info)
+    counts = Counter(item.get("pass") for item in items.values())
+    text = f"共{len(items)}项：达标{counts[True]}项，未达标{counts[False]}项"
+    if counts[None]:
+        text += f"，缺数据未评估{counts[None]}项"
+    return text
+
+
 def veto_names() -> dict[str, str]:
     """V1… → the wording of the veto field in the county table (its help starts with the id)."""
     names = {}
@@ -250,13 +259,10 @@ class CountyReport:
                 elif data.get("composite_cv") is not None and data.get("composite_cv_max") is not None:
                     text += f"，综合差异系数{rounded(data['composite_cv'], CV_DIGITS)}"
                 parts.append(text)
+            parts += [f"{STAGE_ZH[stage]}{data['note']}" for stage, data in self.county["stages"].items()
+                      if stage not in self.stages and data.get("note")]
             return "；".join(parts) or "无纳入评估的学校"
-        items = area_items(info)
-        counts = Counter(item.get("pass") for item in items.values())
-        text = f"共{len(items)}项：达标{counts[True]}项，未达标{counts[False]}项"
-        if counts[None]:
-            text += f"，缺数据未评估{counts[None]}项"
-        return text
+        return items_summary(info)
 
     @staticmethod
     def veto_summary(found: list[str], unknown: list[str]) -> str:
@@ -269,6 +275,9 @@ class CountyReport:
 
     def resources(self) -> None:
         self.heading("资源配置" if self.has_unit_standards else "资源配置均衡状况")
+        if not self.stages:
+            self.paragraph("没有纳入资源配置评估的学校（学段）单位。")
+            return
         self.document.add_heading("校际差异系数", 2)
         for stage in self.stages:
             self.cv_table(stage)
@@ -439,7 +448,7 @@ class CountyReport:
     def items_chapter(self, label: str, info: dict) -> None:
         self.heading(label)
         items = area_items(info)
-        self.paragraph(f"{label}结论：{verdict_text(info.get('pass'))}。{self.area_summary('', info)}。")
+        self.paragraph(f"{label}结论：{verdict_text(info.get('pass'))}。{items_summary(info)}。")
         rows = [[item_id, Cell(item.get("name", ""), align="left"), *self.item_figures(item),
                  verdict_cell(item.get("pass")), Cell(item.get("note") or "", align="left")]
                 for item_id, item in items.items()]

@@ -7,6 +7,7 @@ import re
 import subprocess
 import zipfile
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -377,6 +378,18 @@ def test_chart_with_a_rare_character_falls_back_quietly(recwarn):
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG" and image.info["dpi"][0] >= 199
     assert not [w for w in recwarn if "Glyph" in str(w.message)]
+
+
+def test_charts_drawn_in_parallel_threads_equal_charts_drawn_alone():
+    def draw(title: str) -> bytes:
+        return charts.cv_chart(title, ["L1", "L2"], [0.3, 0.52], ["0.300", "0.520"], [True, False],
+                               [charts.Reference(0.5, "差异系数上限 0.50", "#c62828")])
+
+    titles = [f"小学各项指标校际差异系数 {n}" for n in range(4)]
+    alone = [draw(t) for t in titles]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(draw, titles))
+    assert together == alone
 
 
 def test_unit_chart_colours_bars_by_the_engine_verdict():

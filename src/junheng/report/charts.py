@@ -12,7 +12,6 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
@@ -49,9 +48,18 @@ def _render(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def _style() -> dict:
-    return {"font.family": list(font_families()), "axes.unicode_minus": False, "font.size": 9,
-            "axes.spines.top": False, "axes.spines.right": False}
+def _new_axes(height: float):
+    """A figure and its axes. Fonts are set on each text, never through the global rcParams, so that
+    charts drawn at the same time in several threads (the web app) cannot change each other's fonts."""
+    figure = Figure(figsize=(WIDTH_INCHES, height), dpi=DPI, layout="constrained")
+    axes = figure.add_subplot()
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.tick_params(labelsize=8, labelfontfamily=list(font_families()))
+    return figure, axes
+
+
+def _font(size: float) -> dict:
+    return {"family": list(font_families()), "size": size}
 
 
 def _draw_references(axes, references: Sequence[Reference]) -> list[Line2D]:
@@ -64,10 +72,9 @@ def unit_bar_chart(title: str, names: Sequence[str], values: Sequence[float], st
     """One bar per unit (highest first), coloured by status ("met" / "floor" / "below" / None);
     ``legend`` names the statuses (the floor's percentage comes from the standard's parameters)."""
     order = sorted(range(len(values)), key=lambda i: -values[i])
-    with matplotlib.rc_context(_style()), warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-        figure = Figure(figsize=(WIDTH_INCHES, 3.0), dpi=DPI, layout="constrained")
-        axes = figure.add_subplot()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")  # a rare character: a box
+        figure, axes = _new_axes(3.0)
         positions = range(len(order))
         # One collection instead of one artist per bar: a 300-unit county draws 3× faster.
         half = 0.4
@@ -79,35 +86,36 @@ def unit_bar_chart(title: str, names: Sequence[str], values: Sequence[float], st
         axes.set_ylim(bottom=0)
         lines = _draw_references(axes, references)
         if len(order) <= MAX_NAMED_BARS:
-            axes.set_xticks(list(positions), [names[i] for i in order], rotation=60, ha="right", fontsize=7)
+            axes.set_xticks(list(positions), [names[i] for i in order], rotation=60, ha="right",
+                            fontproperties=_font(7))
         else:
             axes.set_xticks([])
-            axes.set_xlabel(f"{len(order)} 个学校（学段）单位，按指标值从高到低排列")
+            axes.set_xlabel(f"{len(order)} 个学校（学段）单位，按指标值从高到低排列", fontproperties=_font(9))
         axes.set_xlim(-0.7, len(order) - 0.3)
-        axes.set_ylabel(value_label)
-        axes.set_title(title, fontsize=10)
+        axes.set_ylabel(value_label, fontproperties=_font(9))
+        axes.set_title(title, fontproperties=_font(10))
         present = [s for s in legend if s in statuses]
         handles = [Patch(color=STATUS_COLOURS[s], label=legend[s]) for s in present] + lines
         if handles:
-            axes.legend(handles=handles, fontsize=7, loc="upper right", framealpha=0.9)
+            axes.legend(handles=handles, prop=_font(7), loc="upper right", framealpha=0.9)
         return _render(figure)
 
 
-def cv_chart(title: str, labels: Sequence[str], cvs: Sequence[float], passed: Sequence[bool | None],
-             references: Sequence[Reference]) -> bytes:
-    """The 差异系数 of each indicator against its maximum; failing bars red."""
-    with matplotlib.rc_context(_style()), warnings.catch_warnings():
+def cv_chart(title: str, labels: Sequence[str], cvs: Sequence[float], printed: Sequence[str],
+             passed: Sequence[bool | None], references: Sequence[Reference]) -> bytes:
+    """The 差异系数 of each indicator against its maximum, ``printed`` above the bars as in the
+    tables; bars the engine judged failing are red."""
+    with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-        figure = Figure(figsize=(WIDTH_INCHES, 2.8), dpi=DPI, layout="constrained")
-        axes = figure.add_subplot()
+        figure, axes = _new_axes(2.8)
         colours = [STATUS_COLOURS["below"] if ok is False else STATUS_COLOURS[None] for ok in passed]
         bars = axes.bar(range(len(cvs)), cvs, width=0.6, color=colours)
-        axes.bar_label(bars, labels=[f"{cv:.3f}" for cv in cvs], fontsize=7, padding=2)
+        axes.bar_label(bars, labels=list(printed), fontproperties=_font(7), padding=2)
         lines = _draw_references(axes, references)
         axes.set_xticks(range(len(labels)), labels)
-        axes.set_ylabel("差异系数")
+        axes.set_ylabel("差异系数", fontproperties=_font(9))
         axes.set_ylim(0, max([*cvs, *(r.value for r in references), 0.1]) * 1.18)
-        axes.set_title(title, fontsize=10)
+        axes.set_title(title, fontproperties=_font(10))
         if lines:
-            axes.legend(handles=lines, fontsize=7, loc="upper right", framealpha=0.9)
+            axes.legend(handles=lines, prop=_font(7), loc="upper right", framealpha=0.9)
         return _render(figure)

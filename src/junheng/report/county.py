@@ -343,7 +343,8 @@ class CountyReport:
             references.append(Reference(float(data["composite_cv_max"]),
                                         f"综合差异系数上限 {rounded(data['composite_cv_max'], 2)}",
                                         charts.STATUS_COLOURS["below"]))
-        return charts.cv_chart(f"{STAGE_ZH[stage]}各项指标校际差异系数", labels, values, passed, references)
+        printed = [rounded(value, CV_DIGITS) for value in values]
+        return charts.cv_chart(f"{STAGE_ZH[stage]}各项指标校际差异系数", labels, values, printed, passed, references)
 
     def floor_text(self, indicator_id: str, stage: str) -> str:
         """The floor (85% of the standard), exactly (3.57, 0.765, 1700), from the parameters."""

@@ -86,3 +86,8 @@ def login(client):
         return client
 
     return as_user
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD

@@ -60,10 +60,16 @@ class FieldError(Schema):
 
 class InvalidOut(Schema):
     detail: str
-    errors: list[FieldError]
+    errors: list[FieldError] = []
 
 
-ERRORS = {400: InvalidOut, 403: Error, 404: Error, 409: Error}
+class RequestInvalidOut(Schema):
+    """django-ninja's answer to a request that does not match this document (wrong types, missing fields)."""
+
+    detail: list[dict[str, Any]]
+
+
+ERRORS = {400: InvalidOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: RequestInvalidOut}
 
 
 @api.exception_handler(services.WorkflowError)
@@ -98,7 +104,7 @@ class Me(Schema):
     school_code: str | None
 
 
-@api.get("/me", response=Me, summary="当前用户")
+@api.get("/me", response={200: Me, **ERRORS}, summary="当前用户")
 def me(request):
     acc = _acc(request)
     return {"username": acc.user.username, "role": acc.role, "county": acc.county.name,
@@ -112,7 +118,7 @@ class SchoolOut(Schema):
     status: str | None = None
 
 
-@api.get("/schools", response=list[SchoolOut], summary="学校列表（学校用户只看到本校）")
+@api.get("/schools", response={200: list[SchoolOut], **ERRORS}, summary="学校列表（学校用户只看到本校）")
 def schools(request, year: int | None = None):
     acc = _acc(request)
     statuses = {}
@@ -229,7 +235,7 @@ def _problem_out(p: Problem) -> dict:
             "evidence": [e.original_name for e in p.evidence.all()]}
 
 
-@api.get("/problems", response=list[ProblemOut], summary="问题清单（学校用户只看到本校问题）")
+@api.get("/problems", response={200: list[ProblemOut], **ERRORS}, summary="问题清单（学校用户只看到本校问题）")
 def problems(request, year: int | None = None, status: str | None = None):
     found = visible_problems(_acc(request)).prefetch_related("evidence")
     if year is not None:
@@ -264,9 +270,11 @@ def patch_problem(request, pk: int, body: ProblemPatch):
 
 
 @api.post("/problems/{pk}/evidence", response={200: ProblemOut, **ERRORS}, summary="上传佐证材料")
-def add_evidence(request, pk: int, file: File[UploadedFile], note: Form[str] = ""):
+def add_evidence(request, pk: int, file: File[UploadedFile] = None, note: Form[str] = ""):
     acc = _acc(request)
     problem = problem_for(acc, pk)
+    if file is None:  # Django drops an empty file part: the same answer as for an empty file
+        raise services.WorkflowError("佐证材料文件为空")
     services.add_evidence(acc, problem, file, note, request)
     return _problem_out(problem)
 

@@ -220,6 +220,8 @@ def add_evidence(acc: Account, problem: Problem, upload, note: str = "", request
         raise WorkflowError("问题已销号，不能再上传佐证材料")
     from django.conf import settings
 
+    if not upload.size:
+        raise WorkflowError("佐证材料文件为空")
     if upload.size > settings.EVIDENCE_MAX_BYTES:
         raise WorkflowError(f"文件过大（上限 {settings.EVIDENCE_MAX_BYTES // (1024 * 1024)} MB）")
     name = upload.name.replace("/", "_").replace("\\", "_")[-150:]

@@ -22,7 +22,7 @@ from typing import Any
 import polars as pl
 
 from junheng.dataset import Dataset
-from junheng.exact import at_least, at_most, frac, typed_less
+from junheng.exact import at_least, at_most, dec, frac, typed_less
 from junheng.indicators import INDICATORS, Indicator, exact_value, indicators_of
 from junheng.schema import COUNTY, SCHOOL_TYPE_BY_LABEL, STAGE_ZH
 from junheng.standards import Params, Standard
@@ -243,16 +243,21 @@ def _g3(scope: pl.DataFrame, rooms: pl.DataFrame | None, params: Params) -> pl.D
         return frame.with_columns(*(pl.lit(None, pl.Int64).alias(c) for c in
                                     ("music_rooms", "art_rooms", "music_rooms_total", "art_rooms_total")),
                                   pl.lit(None, pl.Boolean).alias("G3"))
+    if params["G3.transitional.enabled"]:  # minimum areas differ by school: look each room's up
+        rooms = rooms.join(frame.select("school_code", "music_min_area", "art_min_area"), on="school_code")
+        music_min, art_min = pl.col("music_min_area"), pl.col("art_min_area")
+    else:  # the same minimum everywhere: no join over every room
+        music_min, art_min = pl.lit(params.f("G3.music_min_area")), pl.lit(params.f("G3.art_min_area"))
     counted = (
-        rooms.join(frame.select("school_code", "music_min_area", "art_min_area"), on="school_code")
-        .with_columns(pl.when(pl.col("room_type") == "音乐").then(pl.col("music_min_area"))
-                      .otherwise(pl.col("art_min_area")).alias("min_area"))
+        rooms.lazy()
+        .with_columns(pl.when(pl.col("room_type") == "音乐").then(music_min).otherwise(art_min).alias("min_area"))
         .group_by("school_code")
         .agg(
             *((pl.col("room_type") == kind).sum().alias(f"{name}_rooms_total") for kind, name in (("音乐", "music"), ("美术", "art"))),
             *(((pl.col("room_type") == kind) & (pl.col("area") >= pl.col("min_area"))).sum().alias(f"{name}_rooms")
               for kind, name in (("音乐", "music"), ("美术", "art"))),
         )
+        .collect()
     )
     frame = frame.join(counted, on="school_code", how="left").with_columns(
         pl.col(c).fill_null(0).cast(pl.Int64) for c in ("music_rooms", "art_rooms", "music_rooms_total", "art_rooms_total"))
@@ -296,14 +301,16 @@ def _funds_checks(scope: pl.DataFrame, county: pl.DataFrame | None, params: Para
         (pl.col("per_pupil_norm_primary") * minimum).alias("G6_required"), "training_funds", "public_funds_budget",
         (pl.col("public_funds_budget") * params.f("Q4.min_training_share") / 100).alias("Q4_required"),
     )
-    g6 = at_least(frame["public_funds_allocated"], frame["G6_required"], lambda rows: [
-        (frac(r["public_funds_allocated"]), frac(r["per_pupil_norm_primary"]) * minimum)
-        for r in frame[rows].to_dicts()])
+    # Exact re-checks by cross-multiplication in Decimal: allocated ≥ min × norm; 100 × training ≥ share × budget.
+    g6 = at_least(frame.select(pl.when("G6_applies").then("public_funds_allocated")).to_series(),
+                  frame["G6_required"], lambda rows: [
+                      (dec(r["public_funds_allocated"]), dec(r["per_pupil_norm_primary"]) * minimum)
+                      for r in frame[rows].to_dicts()])
+    share = params["Q4.min_training_share"]
     q4 = at_least(frame["training_funds"], frame["Q4_required"], lambda rows: [
-        (frac(r["training_funds"]), frac(r["public_funds_budget"]) * params["Q4.min_training_share"] / 100)
+        (dec(r["training_funds"]) * 100 * share.denominator, dec(r["public_funds_budget"]) * share.numerator)
         for r in frame[rows].to_dicts()])
-    return frame.with_columns(
-        pl.when(pl.col("G6_applies")).then(g6).otherwise(None).alias("G6"), q4.alias("Q4"))
+    return frame.with_columns(pl.when(pl.col("G6_applies")).then(g6).otherwise(None).alias("G6"), q4.alias("Q4"))
 
 
 def _school_checks(schools: pl.DataFrame, rooms: pl.DataFrame | None, county: pl.DataFrame | None,
@@ -361,7 +368,7 @@ class _CountyItems:
 
 
 def _plain(value: Any) -> Any:
-    return float(value) if isinstance(value, Fraction) else value
+    return float(value) if type(value) is Fraction else value
 
 
 SCHOOL_ITEMS = {"G3": None, "G4": None, "G5": None, "G6": "G6_applies", "Q4": None}  # item → applicability column

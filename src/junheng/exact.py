@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
@@ -29,6 +30,12 @@ def frac(value: float | int | Fraction | None) -> Fraction | None:
     if value is None:
         return None
     return Fraction(value)
+
+
+def dec(value: float | int) -> Decimal:
+    """The typed decimal as a :class:`~decimal.Decimal`: exact, and much faster than a Fraction
+    where only sums and products are needed (compare ``a ≥ b × c`` rather than ``a / c ≥ b``)."""
+    return Decimal(repr(value)) if type(value) is float else Decimal(value)
 
 
 def typed_less(typed: float, threshold: Fraction) -> bool:

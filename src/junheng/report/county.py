@@ -402,8 +402,8 @@ class CountyReport:
                         verdict_cell(unit.get("compliant")), Cell(remark, align="left")]
             rows.append(row)
         value_columns = range(3, 3 + len(ids))
-        widths = [1.2, 6, 1.8, *(column_width(rows, header, c) for c in value_columns)]
-        widths += [1.6, 1.6, 6.5] if self.has_unit_standards else []
+        widths = [1.4, 6, 1.8, *(column_width(rows, header, c) for c in value_columns)]
+        widths += [1.6, 2.2, 6] if self.has_unit_standards else []
         self.table(f"{STAGE_ZH[stage]}各单位指标值（表Ⅱ-2）", header, rows, widths)
 
     def unit_charts(self, stage: str) -> None:

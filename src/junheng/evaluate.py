@@ -316,7 +316,7 @@ def _funds_checks(scope: pl.DataFrame, county: pl.DataFrame | None, params: Para
 def _school_checks(schools: pl.DataFrame, rooms: pl.DataFrame | None, county: pl.DataFrame | None,
                    units: pl.DataFrame, params: Params) -> pl.DataFrame:
     scope = schools.join(units.select("school_code").unique(), on="school_code", how="semi")
-    checks = scope.select("year", "county_name", "school_code", "school_name", "school_type",
+    checks = scope.select("year", "county_code", "county_name", "school_code", "school_name", "school_type",
                           "primary_max_class_size", "junior_max_class_size")
     for part in (_g3(scope, rooms, params), _g4_g5(scope, params), _funds_checks(scope, county, params)):
         checks = checks.join(part, on="school_code", how="left")
@@ -598,7 +598,7 @@ class Evaluation:
             }
             if c["G6_applies"]:
                 checks["G6"] = {"pass": c["G6"], "allocated": c["public_funds_allocated"], "required": c["G6_required"]}
-            out.append({"school_code": c["school_code"], "school_name": c["school_name"],
+            out.append({"school_code": c["school_code"], "school_name": c["school_name"], "county_code": c["county_code"],
                         "county_name": c["county_name"], "year": c["year"], "checks": checks})
         return out
 
@@ -608,7 +608,8 @@ class Evaluation:
             "standard_name": self.standard.label,
             "counties": self.counties,
             "units": self.units_list(),
-            "excluded": [{k: r[k] for k in ("school_code", "school_name", "county_name", "year", "stage", "reason")}
+            "excluded": [{k: r[k] for k in ("school_code", "school_name", "county_code", "county_name", "year", "stage",
+                                            "reason")}
                          for r in self.excluded.iter_rows(named=True)],
             "schools": self.schools_list(),
             "problems": self.problems,

@@ -46,7 +46,8 @@ def _amount(value: int, unit: str) -> str:
 
 def _problem(row: dict, item: str, kind: str, value, standard, shortfall, school_shortfall, unit: str,
              blocking: bool, message: str, stage: str | None = None, **extra) -> dict:
-    return {"school_code": row["school_code"], "school_name": row["school_name"], "county_name": row["county_name"],
+    return {"school_code": row["school_code"], "school_name": row["school_name"], "county_code": row["county_code"],
+            "county_name": row["county_name"],
             "year": row["year"], "stage": stage if stage is not None else row.get("stage"), "item": item, "kind": kind,
             "value": value, "standard": standard, "shortfall": shortfall, "school_shortfall": school_shortfall,
             "unit": unit, "blocking": blocking, "message": message, **extra}

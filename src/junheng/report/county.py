@@ -29,7 +29,7 @@ from junheng.report.word import (
     page_break,
     start_section,
 )
-from junheng.schema import COUNTY, LEVEL_LABELS, STAGE_ZH
+from junheng.schema import LEVEL_LABELS, STAGE_ZH
 from junheng.standards import Params, Standard
 
 VALUE_DIGITS = 2
@@ -124,16 +124,6 @@ def items_summary(info: dict) -> str:
     if counts[None]:
         text += f"，缺数据未评估{counts[None]}项"
     return text
-
-
-def veto_names() -> dict[str, str]:
-    """V1… → the wording of the veto field in the county table (its help starts with the id)."""
-    names = {}
-    for schema_field in COUNTY.fields:
-        item_id, _, _ = schema_field.help.partition("：")
-        if item_id.startswith("V"):
-            names[item_id] = schema_field.header
-    return names
 
 
 @dataclass
@@ -264,9 +254,8 @@ class CountyReport:
             return "；".join(parts) or "无纳入评估的学校"
         return items_summary(info)
 
-    @staticmethod
-    def veto_summary(found: list[str], unknown: list[str]) -> str:
-        names = veto_names()
+    def veto_summary(self, found: list[str], unknown: list[str]) -> str:
+        names = self.standard.items
         if found:
             return "存在：" + "、".join(names.get(v, v) for v in found)
         if unknown:
@@ -484,7 +473,7 @@ class CountyReport:
 
     def veto(self) -> None:
         self.heading("一票否决")
-        names = veto_names()
+        names = self.standard.items
         veto = self.county["veto"]
         rows = [[vid, Cell(names.get(vid, vid), align="left"),
                  Cell({True: "存在", False: "未发现", None: "未填报"}[present],

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace  # noqa: E402
 
 import polars as pl  # noqa: E402
 import pytest  # noqa: E402
+from django.contrib.auth.hashers import Argon2PasswordHasher  # noqa: E402
 
 PASSWORD = "Qingxi-test-2024"
 SCHOOL_CODES = ("3301010001", "3301010002", "3301010008", "3301010011")  # two 小学, an 初中, a 九年一贯制
@@ -37,9 +38,16 @@ def small_dataset():
     return replace(ds, schools=ds.schools.filter(keep), rooms=ds.rooms.filter(keep))
 
 
+class QuickArgon2PasswordHasher(Argon2PasswordHasher):
+    """Argon2 as in production, with less memory per hash so that the suite stays quick."""
+
+    memory_cost = 1024
+
+
 @pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
+def test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = [f"{__name__}.QuickArgon2PasswordHasher"]
 
 
 @dataclass
@@ -76,6 +84,12 @@ def make_world(dataset) -> World:
 
 @pytest.fixture
 def world(db, small_dataset) -> World:
+    return make_world(small_dataset)
+
+
+@pytest.fixture
+def live_world(transactional_db, small_dataset) -> World:
+    """The same county for a live server (committed data, visible to the server's thread)."""
     return make_world(small_dataset)
 
 

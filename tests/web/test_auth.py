@@ -13,8 +13,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_passwords_are_hashed_with_argon2(world):
-    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
-    assert world.user_a.password.startswith("argon2$")
+    from junheng.web import settings as production
+
+    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert world.user_a.password.startswith("argon2$argon2id$")
 
 
 def test_sessions_expire(world):

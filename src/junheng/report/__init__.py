@@ -24,6 +24,12 @@ from junheng.report.pdf import PdfConverterMissing, ReportError, docx_to_pdf, fi
 __all__ = ["PdfConverterMissing", "ReportError", "write_report", "write_reports"]
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _save_atomically(document, target: Path) -> None:
     """Write beside the target and rename, so a failure never leaves half a report."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -31,6 +37,7 @@ def _save_atomically(document, target: Path) -> None:
     os.close(handle)
     try:
         document.save(temporary)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; a report is an ordinary file
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -37,7 +37,8 @@ def _stage_lines(evaluation, county: dict) -> list[str]:
         lines.append(head + f" —— {mark(s['pass'])}")
         lines.append("  指标  全县平均值    差异系数   " + ("上限   判定" if youzhi else ""))
         for ind_id, e in s["indicators"].items():
-            mean = "—" if e["mean"] is None else f"{e['mean']:.2f}"
+            decimals = evaluation.standard.indicators[ind_id].decimals
+            mean = "—" if e["mean"] is None else f"{e['mean']:.{decimals}f}"
             cv = "—" if e["cv"] is None else f"{e['cv']:.3f}"
             row = f"  {ind_id:<4}{mean:>11}{cv:>12}"
             if youzhi:

@@ -32,7 +32,6 @@ from junheng.io.xlsx import (
 from junheng.schema import COMPULSORY_STAGES, STAGE_ZH
 
 AREA_NAMES = {"resource": "资源配置", "government": "政府保障程度", "quality": "教育质量", "recognition": "社会认可度"}
-UNIT_DECIMALS = "0.00"
 MEAN_FORMAT = "0.00"
 CV_FORMAT = "0.000"
 RATIO_FORMAT = "0.00%"
@@ -42,10 +41,8 @@ ITEM_WIDTHS = [7, 50, 12, 12, 9, 50]
 
 
 def value_format(standard, indicator_id: str) -> str:
-    """2 decimals, as the official tables print; per-pupil teacher counts (基本均衡 B6–B8) need 3."""
-    info = standard.indicators[indicator_id]
-    per_pupil_people = info.unit == "人" and not info.name.startswith("每百名")
-    return "0.000" if per_pupil_people else UNIT_DECIMALS
+    """The places the official tables print (the standard's ``decimals``: 2, or 3 for 基本均衡 B6–B8)."""
+    return "0." + "0" * standard.indicators[indicator_id].decimals
 
 
 def county_label(county: dict) -> str:

@@ -34,8 +34,6 @@ from junheng.standards import Params, Standard
 
 VALUE_DIGITS = 2
 CV_DIGITS = 3
-# Per-pupil teacher ratios of 基本均衡 are printed to 3 decimals (0.054) in the published tables.
-VALUE_DIGITS_BY_INDICATOR = {"B6": 3, "B7": 3, "B8": 3}
 FAIL_FILL = "FFC7CE"  # red: below the floor (85% of the standard), or a failed check
 FLOOR_FILL = "FFEB9C"  # amber: at the floor but below the standard
 AREAS = (("resource", "资源配置"), ("government", "政府保障程度"), ("quality", "教育质量"), ("recognition", "社会认可度"))
@@ -50,10 +48,6 @@ PROBLEM_KINDS = {
 }
 TOP_PROBLEMS = 20
 CHAPTER_NUMBERS = "一二三四五六七八九十"
-
-
-def value_digits(indicator_id: str) -> int:
-    return VALUE_DIGITS_BY_INDICATOR.get(indicator_id, VALUE_DIGITS)
 
 
 def rounded(value: Any, digits: int) -> str:
@@ -300,7 +294,7 @@ class CountyReport:
             rows.append([
                 indicator_id, Cell(info.name, align="left"), info.unit,
                 parameter_text(standard_value),
-                rounded(stats.get("mean"), value_digits(indicator_id)),
+                rounded(stats.get("mean"), self.standard.indicators[indicator_id].decimals),
                 rounded(stats.get("cv"), CV_DIGITS),
                 rounded(stats.get("cv_max"), 2) if stats.get("cv_max") is not None else "—",
                 verdict_cell(stats.get("cv_pass")) if stats.get("cv_max") is not None else "—",
@@ -383,7 +377,7 @@ class CountyReport:
                 status = unit_status(entry) if entry else None
                 if status in notes:
                     notes[status].append(indicator_id)
-                row.append(Cell(rounded(entry.get("value"), value_digits(indicator_id)), fill=STATUS_FILLS[status]))
+                row.append(Cell(rounded(entry.get("value"), self.standard.indicators[indicator_id].decimals), fill=STATUS_FILLS[status]))
             if self.has_unit_standards:
                 remark = "；".join(f"{'、'.join(found)}{label}" for found, label in
                                   ((notes["floor"], f"达到{self.floor}"), (notes["below"], f"低于{self.floor}")) if found)
@@ -405,7 +399,7 @@ class CountyReport:
                 continue
             info = self.standard.indicators[indicator_id]
             entries = [u["indicators"][indicator_id] for u in present]
-            digits = value_digits(indicator_id)
+            digits = self.standard.indicators[indicator_id].decimals
             references = []
             standard_value = entries[0].get("standard")
             if standard_value is not None:

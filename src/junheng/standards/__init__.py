@@ -72,6 +72,7 @@ class IndicatorInfo:
     id: str
     name: str
     unit: str
+    decimals: int = 2  # places printed for values and means in the official tables
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,8 @@ def load_standard(standard_id: str = "youzhi-2017", profile: str | Path | None =
         short_name=data["short_name"],
         reference=data["reference"],
         stages=tuple(data["stages"]),
-        indicators={k: IndicatorInfo(k, v["name"], v["unit"]) for k, v in data["indicators"].items()},
+        indicators={k: IndicatorInfo(k, v["name"], v["unit"], int(v.get("decimals", 2)))
+                    for k, v in data["indicators"].items()},
         parameters=params,
         items={str(k): str(v) for k, v in (data.get("items") or {}).items()},
     )

@@ -236,3 +236,11 @@ def test_rates_in_the_wrong_form_are_warned_about(tmp_path):
         "县级指标 表第 2 行“社会认可度(%)”列：值“0.915”按百分数读作 0.915%；若本意是 91.5%，请填 91.5",
         "质量监测 表第 2 行“校际差异率”列：值“12”大于 1；校际差异率按小数填写，若本意是 12%，请填 0.12",
     ]
+
+
+def test_plain_and_folded_spellings_in_one_column_give_the_same_values(tmp_path):
+    folded = school(school_code="3301010002", county_code="３３０１０１", primary_students="６００",
+                    teaching_area="3900.5 ", school_type=" 小学", boarding="Ｎ", primary_classes="14.0")
+    path = write_csv(tmp_path / "schools.csv", grid("schools", [school(), folded]))
+    rows = read_dataset(path).schools.drop("school_code", "source_row").rows()
+    assert rows[0] == rows[1]

@@ -9,7 +9,7 @@ import polars as pl
 
 from junheng.schema import Field, Table
 
-from .cells import DTYPES, column_profile, has_non_ascii, normalised, to_typed, type_problem
+from .cells import DTYPES, column_profile, has_non_ascii, normalised, quick_typed, to_typed, type_problem
 from .errors import ErrorLog, InputError, row_label, sheet_label
 from .headers import Column, find_header_row, map_columns
 from .sources import Grid
@@ -91,30 +91,57 @@ def read_sheet(grid: Grid, table: Table, log: ErrorLog) -> Sheet:
     columns = {c.field.id: c for c in mapped}
 
     body = cells.slice(header_index + 1)
-    # NFKC only where a value column has non-ASCII text: most are plain digits, and it is costly.
-    folded = [c for c in mapped if c.field.type != "text"]
-    unicode = body.select(has_non_ascii(c.source).alias(c.source) for c in folded).row(0, named=True) \
+    quick, careful = _type_quickly(body, mapped)
+    # The careful way for the rest: NFKC only where a value column has non-ASCII text (it is costly).
+    folded = [c for c in careful if c.field.type != "text"]
+    unicode = body.select(has_non_ascii(pl.col(c.source)).alias(c.source) for c in folded).row(0, named=True) \
         if folded and body.height else {}
-    text = body.select(*(normalised(c.source, unicode.get(c.source, False)).alias(c.field.id) for c in mapped))
+    text = body.select(
+        *(pl.col(c.source).alias(c.field.id) for c in mapped if c not in careful),
+        *(normalised(pl.col(c.source), unicode.get(c.source, False)).alias(c.field.id) for c in careful),
+    ).select(c.field.id for c in mapped)
     unmapped = [c for c in text_columns if c not in {m.source for m in mapped}]
     filled = _drop_blank_rows(text, body.select(*unmapped, SOURCE_ROW), grid.name, log)
-    body, text = body.filter(filled), text.filter(filled)
-    profile = text.select(column_profile(c.field, c.factor, pl.col(c.field.id)).alias(c.field.id) for c in mapped
-                          ).row(0, named=True) if mapped else {}
-    typed = text.with_columns(body.get_column(SOURCE_ROW)).select(
-        *(_typed_column(f, columns.get(f.id), profile.get(f.id)) for f in table.fields), SOURCE_ROW)
+    if not filled.all():
+        body, text, quick = body.filter(filled), text.filter(filled), quick.filter(filled)
+    profile = text.select(column_profile(c.field, c.factor, pl.col(c.field.id)).alias(c.field.id) for c in careful
+                          ).row(0, named=True) if careful else {}
+    typed = quick.hstack(text.select(c.field.id for c in careful).get_columns()).select(
+        *(_typed_column(f, columns.get(f.id), f.id in quick.columns, profile.get(f.id)) for f in table.fields),
+        SOURCE_ROW)
     sheet = Sheet(table, grid.name, header_row, columns, named, body, text, typed, log)
-    for column in mapped:
-        field = column.field
-        sheet.report(field.id, pl.lit(text.get_column(field.id).is_not_null()) & pl.col(field.id).is_null(),
-                     lambda row, field=field: type_problem(field, row["value"]))
+    _report_bad_values(sheet, careful)
     return sheet
 
 
-def _typed_column(field: Field, column: Column | None, profile: dict | None) -> pl.Expr:
+def _type_quickly(body: pl.DataFrame, mapped: list[Column]) -> tuple[pl.DataFrame, list[Column]]:
+    """``source_row`` and the columns typed the quick way (every filled cell gave a value); the columns
+    left to type carefully."""
+    quick = {c.field.id: (c, expr) for c in mapped
+             if (expr := quick_typed(c.field, pl.col(c.source), c.factor)) is not None}
+    typed = body.lazy().select(SOURCE_ROW, *(expr.alias(field_id) for field_id, (_, expr) in quick.items())).collect()
+    done = [f for f, (c, _) in quick.items() if typed.get_column(f).null_count() == body.get_column(c.source).null_count()]
+    return typed.select(SOURCE_ROW, *done), [c for c in mapped if c.field.id not in done]
+
+
+def _typed_column(field: Field, column: Column | None, quick: bool, profile: dict | None) -> pl.Expr:
     if column is None:
         return pl.lit(None, dtype=DTYPES[field.type]).alias(field.id)
+    if quick:
+        return pl.col(field.id)
     return to_typed(field, pl.col(field.id), column.factor, profile).alias(field.id)
+
+
+def _report_bad_values(sheet: Sheet, careful: list[Column]) -> None:
+    """Every filled cell of a carefully typed column that gave no value is an error."""
+    bad = {c.field.id: pl.lit(sheet.text.get_column(c.field.id).is_not_null()) & pl.col(c.field.id).is_null()
+           for c in careful if c.field.type != "text"}
+    found = sheet.typed.select(failing.any().alias(field_id) for field_id, failing in bad.items()).row(0, named=True) \
+        if bad else {}
+    for column in careful:
+        field = column.field
+        if found.get(field.id):
+            sheet.report(field.id, bad[field.id], lambda row, field=field: type_problem(field, row["value"]))
 
 
 def _drop_blank_rows(text: pl.DataFrame, unmapped: pl.DataFrame, sheet: str, log: ErrorLog) -> pl.Series:

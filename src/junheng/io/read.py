@@ -37,14 +37,15 @@ def read_dataset_with_warnings(path: str | PathLike) -> tuple[Dataset, list[str]
     }
     schools = sheets[SCHOOLS.id]
     check_schools(schools)
+    schools.run_checks()
     if not schools.typed.height:
         log.add(InputError(schools.name, None, None, None, "没有任何学校数据"))
-    if sheets[ROOMS.id] is not None:
-        check_rooms(sheets[ROOMS.id], schools)
-    if sheets[COUNTY.id] is not None:
-        check_county(sheets[COUNTY.id])
-    if sheets[MONITORING.id] is not None:
-        check_monitoring(sheets[MONITORING.id])
+    checks = {ROOMS.id: lambda sheet: check_rooms(sheet, schools), COUNTY.id: check_county,
+              MONITORING.id: check_monitoring}
+    for table_id, check in checks.items():
+        if sheets[table_id] is not None:
+            check(sheets[table_id])
+            sheets[table_id].run_checks()
     log.raise_if_any([sheet.name for sheet in sheets.values() if sheet is not None])
     frames = {table_id: _frame(sheet) for table_id, sheet in sheets.items()}
     return Dataset(**frames, source=str(path)), log.warnings

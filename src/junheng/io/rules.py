@@ -58,7 +58,7 @@ def not_above(sheet: Sheet, part: str, whole: str) -> None:
         return
     sheet.report(part, pl.col(part) > pl.col(whole),
                  lambda row: f"值“{row['value']}”大于“{sheet.header(whole)}”（{row['limit']}）",
-                 extra=[pl.lit(sheet.as_entered(whole)).alias("limit")])
+                 entered={"limit": whole})
 
 
 def check_common(sheet: Sheet) -> None:
@@ -85,8 +85,8 @@ def check_schools(sheet: Sheet) -> None:
         _stage_rules(sheet, stage)
     _pupils_somewhere(sheet)
     not_above(sheet, "indoor_sports_area", "teaching_area")
-    repeats = exact_duplicates(sheet)
-    unique_key(sheet, ["year", "school_code"], "学校标识码在同一年度重复", repeats)
+    key = ["year", "school_code"]
+    unique_key(sheet, key, "学校标识码在同一年度重复", exact_duplicates(sheet, key))
 
 
 def _stage_rules(sheet: Sheet, stage: str) -> None:
@@ -122,18 +122,22 @@ def _pupils_somewhere(sheet: Sheet) -> None:
 def check_rooms(sheet: Sheet, schools: Sheet) -> None:
     check_common(sheet)
     warn_exact_duplicates(sheet, "按两间教室分别计入")
-    known = schools.typed.select("year", "school_code").unique()
-    orphans = (sheet.with_value("school_code")
-               .filter(pl.col("year").is_not_null() & pl.col("school_code").is_not_null())
-               .join(known, on=["year", "school_code"], how="anti").sort(SOURCE_ROW))
-    sheet.log.add_rows(sheet.name, sheet.header("school_code"), orphans,
-                       lambda row: f"学校标识码“{row['value']}”在“{schools.name}”表 {row['year']} 年度中不存在")
+
+    def orphans() -> None:
+        known = schools.typed.select("year", "school_code").unique()
+        rows = (sheet.typed.with_row_index("at")
+                .filter(pl.col("year").is_not_null() & pl.col("school_code").is_not_null())
+                .join(known, on=["year", "school_code"], how="anti").sort(SOURCE_ROW))
+        rows = rows.with_columns(value=sheet.as_entered("school_code", rows.get_column("at")))
+        sheet.log.add_rows(sheet.name, sheet.header("school_code"), rows,
+                           lambda row: f"学校标识码“{row['value']}”在“{schools.name}”表 {row['year']} 年度中不存在")
+    sheet.check(None, orphans)
 
 
 def check_county(sheet: Sheet) -> None:
     check_common(sheet)
-    repeats = exact_duplicates(sheet)
-    unique_key(sheet, ["year", "county_name"], "同一年度同一县(区)只能有一行", repeats)
+    key = ["year", "county_name"]
+    unique_key(sheet, key, "同一年度同一县(区)只能有一行", exact_duplicates(sheet, key))
     for part, whole in _COUNTY_PARTS:
         not_above(sheet, part, whole)
     sheet.report("recognition_rate", pl.col("recognition_rate") > _MAX_PERCENT,
@@ -145,8 +149,8 @@ def check_county(sheet: Sheet) -> None:
 
 def check_monitoring(sheet: Sheet) -> None:
     check_common(sheet)
-    repeats = exact_duplicates(sheet)
-    unique_key(sheet, ["year", "county_name", "subject"], "同一年度同一县(区)同一科目只能有一行", repeats)
+    key = ["year", "county_name", "subject"]
+    unique_key(sheet, key, "同一年度同一县(区)同一科目只能有一行", exact_duplicates(sheet, key))
     # The rate is a fraction (Q9: below 0.15); 12 most likely means 12%.
     sheet.warn("school_gap_rate", pl.col("school_gap_rate") > 1,
                lambda value: f"值“{value}”大于 1；校际差异率按小数填写，若本意是 {value}%，请填 {_shift(value, -2)}")

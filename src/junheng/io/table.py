@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -22,9 +23,22 @@ def empty_frame(table: Table) -> pl.DataFrame:
     return pl.DataFrame(schema={**{f.id: DTYPES[f.type] for f in table.fields}, SOURCE_ROW: pl.Int64})
 
 
+@dataclass(frozen=True)
+class _Check:
+    """A rule queued to run with the others: ``record`` runs only when some row is ``suspect``."""
+
+    suspect: pl.Expr | None  # None: always
+    record: Callable[[], None]
+
+
 @dataclass
 class Sheet:
-    """A table as read: typed values, the text behind them, and where each came from."""
+    """A table as read: typed values, the text behind them, and where each came from.
+
+    Rules are queued (:meth:`report`, :meth:`warn`, :meth:`check`) and run by :meth:`run_checks`:
+    one pass over the rows tells which rules some row breaks, and only those are looked at row by
+    row, so clean data pays a single pass whatever the number of rules.
+    """
 
     table: Table
     name: str  # sheet or CSV file name, for messages
@@ -35,6 +49,7 @@ class Sheet:
     text: pl.DataFrame  # the same rows: normalised text per present field
     typed: pl.DataFrame  # the same rows: canonical columns + source_row
     log: ErrorLog
+    queued: list[_Check] = dataclasses.field(default_factory=list)
 
     def header(self, field_id: str) -> str:
         """The column as the user knows it: their header, or the template's for an absent column."""
@@ -52,20 +67,47 @@ class Sheet:
         """The typed rows plus ``value``: the cell of ``field_id`` as typed."""
         return self.typed.with_columns(value=self.as_entered(field_id))
 
+    def check(self, suspect: pl.Expr | None, record: Callable[[], None]) -> None:
+        """Queue ``record`` (which logs errors or warnings) to run if some row is ``suspect`` (None: always)."""
+        self.queued.append(_Check(suspect, record))
+
+    def run_checks(self) -> None:
+        """Run the queued rules, in the order queued."""
+        queued, self.queued = self.queued, []
+        tests = [c.suspect.any().alias(str(i)) for i, c in enumerate(queued) if c.suspect is not None]
+        found = self.typed.lazy().select(tests).collect().row(0, named=True) if tests else {}
+        for i, c in enumerate(queued):
+            if c.suspect is None or found[str(i)]:
+                c.record()
+
     def report(self, field_id: str | None, failing: pl.Expr, message: Callable[[dict], str],
-               extra: Sequence[pl.Expr] = ()) -> None:
-        """An error on each row where ``failing`` holds; ``message`` sees ``value``, ``source_row``, ``extra``."""
+               extra: Sequence[pl.Expr] = (), entered: dict[str, str] | None = None,
+               suspect: pl.Expr | None = None) -> None:
+        """An error on each row where ``failing`` holds; ``message`` sees ``value`` (the cell as typed),
+        ``source_row``, ``extra`` and, under each name of ``entered``, the cell of that field as typed.
+
+        ``suspect``: a cheaper test that holds on every failing row, to skip the rule when none does.
+        """
+        self.check(failing if suspect is None else suspect,
+                   lambda: self._report_rows(field_id, failing, message, extra, entered or {}))
+
+    def _report_rows(self, field_id: str | None, failing: pl.Expr, message: Callable[[dict], str],
+                     extra: Sequence[pl.Expr], entered: dict[str, str]) -> None:
         # Extras are computed on the whole table before filtering (they may be windows or whole columns).
         names = [e.meta.output_name() for e in extra]
         rows = (self.typed.with_columns(*extra).with_row_index("at").filter(failing)
                 .select("at", SOURCE_ROW, *names))
         if rows.height:
-            rows = rows.with_columns(value=self.as_entered(field_id, rows.get_column("at")))
+            at = rows.get_column("at")
+            rows = rows.with_columns(value=self.as_entered(field_id, at),
+                                     **{name: self.as_entered(f, at) for name, f in entered.items()})
             self.log.add_rows(self.name, self.header(field_id) if field_id else None, rows, message)
-
 
     def warn(self, field_id: str, suspicious: pl.Expr, message: Callable[[str], str]) -> None:
         """A warning (not an error) on the first rows where ``suspicious`` holds; ``message`` gets the value."""
+        self.check(suspicious, lambda: self._warn_rows(field_id, suspicious, message))
+
+    def _warn_rows(self, field_id: str, suspicious: pl.Expr, message: Callable[[str], str]) -> None:
         at = self.typed.with_row_index("at").filter(suspicious).get_column("at")
         rows = self.typed.get_column(SOURCE_ROW).gather(at[:_LISTED_ROWS]).to_list()
         values = self.as_entered(field_id, at[:_LISTED_ROWS]).to_list()
@@ -110,7 +152,12 @@ def read_sheet(grid: Grid, table: Table, log: ErrorLog) -> Sheet:
         *(_typed_column(f, columns.get(f.id), f.id in quick.columns, profile.get(f.id)) for f in table.fields),
         SOURCE_ROW)
     sheet = Sheet(table, grid.name, header_row, columns, named, body, text, typed, log)
-    _report_bad_values(sheet, careful)
+    for column in careful:  # a filled cell that gave no value (the quick way leaves none such)
+        if column.field.type != "text":
+            sheet.report(column.field.id, pl.lit(text.get_column(column.field.id).is_not_null())
+                         & pl.col(column.field.id).is_null(),
+                         lambda row, field=column.field: type_problem(field, row["value"]))
+    sheet.run_checks()
     return sheet
 
 
@@ -130,18 +177,6 @@ def _typed_column(field: Field, column: Column | None, quick: bool, profile: dic
     if quick:
         return pl.col(field.id)
     return to_typed(field, pl.col(field.id), column.factor, profile).alias(field.id)
-
-
-def _report_bad_values(sheet: Sheet, careful: list[Column]) -> None:
-    """Every filled cell of a carefully typed column that gave no value is an error."""
-    bad = {c.field.id: pl.lit(sheet.text.get_column(c.field.id).is_not_null()) & pl.col(c.field.id).is_null()
-           for c in careful if c.field.type != "text"}
-    found = sheet.typed.select(failing.any().alias(field_id) for field_id, failing in bad.items()).row(0, named=True) \
-        if bad else {}
-    for column in careful:
-        field = column.field
-        if found.get(field.id):
-            sheet.report(field.id, bad[field.id], lambda row, field=field: type_problem(field, row["value"]))
 
 
 def _drop_blank_rows(text: pl.DataFrame, unmapped: pl.DataFrame, sheet: str, log: ErrorLog) -> pl.Series:
@@ -180,11 +215,14 @@ def require(sheet: Sheet, field_id: str, needed: pl.Expr, message: Callable[[dic
 
 def require_column(sheet: Sheet, field_id: str, needed: pl.Expr, why: str) -> None:
     """One error for an absent column that some row needs."""
-    if field_id in sheet.named or not sheet.typed.select(needed.any()).item():
+    if field_id in sheet.named:
         return
-    first = sheet.typed.filter(needed).item(0, SOURCE_ROW)
-    sheet.log.add(InputError(sheet.name, None, sheet.header(field_id), None,
-                             f"缺少“{sheet.header(field_id)}”列（{why.format(row=first)}）"))
+
+    def record() -> None:
+        first = sheet.typed.filter(needed).item(0, SOURCE_ROW)
+        sheet.log.add(InputError(sheet.name, None, sheet.header(field_id), None,
+                                 f"缺少“{sheet.header(field_id)}”列（{why.format(row=first)}）"))
+    sheet.check(needed, record)
 
 
 def missing_columns(sheet: Sheet) -> None:
@@ -193,47 +231,53 @@ def missing_columns(sheet: Sheet) -> None:
         return
     for field in sheet.table.fields:
         if field.required == "yes" and field.id not in sheet.named:
-            sheet.log.add(InputError(sheet.name, None, sheet.header(field.id), None,
-                                     f"缺少必填列“{sheet.header(field.id)}”"))
+            error = InputError(sheet.name, None, sheet.header(field.id), None, f"缺少必填列“{sheet.header(field.id)}”")
+            sheet.check(None, lambda error=error: sheet.log.add(error))
 
 
 def _first_identical(sheet: Sheet) -> pl.Expr:
     return pl.col(SOURCE_ROW).min().over([f.id for f in sheet.table.fields]).alias("first")
 
 
-def exact_duplicates(sheet: Sheet) -> pl.Expr:
+def _may_repeat(key: list[str]) -> pl.Expr:
+    """Rows whose ``key`` (blanks included) another row shares: identical rows are among them."""
+    return pl.struct(key).is_duplicated()
+
+
+def exact_duplicates(sheet: Sheet, key: list[str]) -> pl.Expr:
     """Report each row identical in every field to an earlier one; the rows, for key checks to skip."""
     first = _first_identical(sheet)
     sheet.report(None, pl.col(SOURCE_ROW) != pl.col("first"),
-                 lambda row: f"与第 {row['first']} 行完全相同（重复行）", extra=[first])
+                 lambda row: f"与第 {row['first']} 行完全相同（重复行）", extra=[first], suspect=_may_repeat(key))
     return pl.col(SOURCE_ROW) != first
 
 
 def warn_exact_duplicates(sheet: Sheet, consequence: str) -> None:
     """Identical rows that may well be real (two rooms of one size): a warning, never a silent merge."""
-    rows = (sheet.typed.with_columns(_first_identical(sheet)).filter(pl.col(SOURCE_ROW) != pl.col("first"))
-            .select(SOURCE_ROW, "first").sort(SOURCE_ROW))
-    sheet.log.warnings.extend(f"{row_label(sheet.name, row)}与第 {first} 行完全相同，{consequence}"
-                              for row, first in rows.head(_LISTED_ROWS).iter_rows())
-    if rows.height > _LISTED_ROWS:
-        sheet.log.warnings.append(
-            f"{sheet_label(sheet.name)}另有 {rows.height - _LISTED_ROWS} 行与前面的行完全相同，{consequence}")
+    def record() -> None:
+        rows = (sheet.typed.with_columns(_first_identical(sheet)).filter(pl.col(SOURCE_ROW) != pl.col("first"))
+                .select(SOURCE_ROW, "first").sort(SOURCE_ROW))
+        sheet.log.warnings.extend(f"{row_label(sheet.name, row)}与第 {first} 行完全相同，{consequence}"
+                                  for row, first in rows.head(_LISTED_ROWS).iter_rows())
+        if rows.height > _LISTED_ROWS:
+            sheet.log.warnings.append(
+                f"{sheet_label(sheet.name)}另有 {rows.height - _LISTED_ROWS} 行与前面的行完全相同，{consequence}")
+    sheet.check(_may_repeat([f.id for f in sheet.table.fields]), record)
 
 
 def unique_key(sheet: Sheet, key: list[str], what: str, skip: pl.Expr) -> None:
     """Rows sharing ``key`` (all filled) are each reported with the others; ``skip`` rows were already."""
-    filled = ~skip & pl.all_horizontal(pl.col(k).is_not_null() for k in key)
-    # Most tables have no clash at all: find that out cheaply before building the groups.
-    clashing = sheet.typed.select(filled & pl.struct(key).is_duplicated()).to_series()
-    if not clashing.any():
-        return
-    candidates = sheet.with_value(key[-1]).filter(filled)
-    groups = (candidates.group_by(key)
-              .agg(pl.col(SOURCE_ROW).sort().head(_LISTED_ROWS).alias("group"), pl.len().alias("size"))
-              .filter(pl.col("size") > 1))
-    if groups.height:
-        rows = candidates.join(groups, on=key).sort(SOURCE_ROW)
-        sheet.log.add_rows(sheet.name, sheet.header(key[-1]), rows, lambda row: f"{what}（{_others(row)}）")
+    filled = pl.all_horizontal(pl.col(k).is_not_null() for k in key)
+
+    def record() -> None:
+        candidates = sheet.with_value(key[-1]).filter(filled & ~skip)
+        groups = (candidates.group_by(key)
+                  .agg(pl.col(SOURCE_ROW).sort().head(_LISTED_ROWS).alias("group"), pl.len().alias("size"))
+                  .filter(pl.col("size") > 1))
+        if groups.height:
+            rows = candidates.join(groups, on=key).sort(SOURCE_ROW)
+            sheet.log.add_rows(sheet.name, sheet.header(key[-1]), rows, lambda row: f"{what}（{_others(row)}）")
+    sheet.check(filled & _may_repeat(key), record)
 
 
 def _others(row: dict) -> str:

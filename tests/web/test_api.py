@@ -109,11 +109,21 @@ class BureauToken:
 
 @pytest.fixture
 def api_schema(db):
+    """The WSGI app called in-process. Like Django's test client, keep the test's connection open
+    across requests (the handler would otherwise close it when a request finishes)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
     from junheng.web.wsgi import application
+
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
 
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
     schema.auth(refresh_interval=None, retry_on=[])(BureauToken)
-    return schema
+    yield schema
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
 
 
 fuzzed = schemathesis.pytest.from_fixture("api_schema")

@@ -83,7 +83,7 @@ def test_serve_migrates_a_new_data_folder_and_answers(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
     env["JUNHENG_DATA"] = str(tmp_path / "junheng-data")
     server = subprocess.Popen([sys.executable, "-c", f"from junheng.web.commands import serve; serve('127.0.0.1', {port})"],
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):
             try:

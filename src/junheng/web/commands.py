@@ -32,15 +32,40 @@ def setup(data_dir: str | os.PathLike | None = None) -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, demo: bool = False) -> None:
-    """Run the web app with Django's threaded WSGI server (the one behind ``runserver``, without
-    autoreload or debug). Data lives in ``./junheng-data/`` (``./junheng-demo/`` with ``demo``),
-    or PostgreSQL when ``DATABASE_URL`` is set."""
+def pooled_server(workers: int):
+    """Django's WSGI server (the one behind ``runserver``) with a fixed pool of worker threads
+    instead of a thread per request, so that each worker keeps its database connection."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.core.servers.basehttp import WSGIServer
+
+    class PooledWSGIServer(WSGIServer):
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="junheng-web")
+        request_queue_size = 256  # the listen backlog: bursts of users must not see refused connections
+
+        def process_request(self, request, client_address):
+            self.pool.submit(self._handle, request, client_address)
+
+        def _handle(self, request, client_address):
+            try:
+                self.finish_request(request, client_address)
+            except Exception:
+                self.handle_error(request, client_address)
+            finally:
+                self.shutdown_request(request)
+
+    return PooledWSGIServer
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, demo: bool = False, workers: int = 8) -> None:
+    """Run the web app with Django's own WSGI server (no autoreload, no debug), ``workers``
+    threads. Data lives in ``./junheng-data/`` (``./junheng-demo/`` with ``demo``), or in
+    PostgreSQL when ``DATABASE_URL`` is set."""
     if demo and "JUNHENG_DATA" not in os.environ:
         os.environ["JUNHENG_DATA"] = DEMO_DATA_DIR
     setup()
     from django.conf import settings
-    from django.core.servers.basehttp import WSGIServer, run
+    from django.core.servers.basehttp import run
     from django.core.wsgi import get_wsgi_application
 
     if demo:
@@ -49,7 +74,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, demo: bool = False) -> None
     where = settings.DATABASES["default"]["NAME"]
     print(f"junheng 网页版：http://{host}:{port}/  （数据：{where}；按 Ctrl+C 停止）", flush=True)
     try:
-        run(host, int(port), get_wsgi_application(), threading=True, server_cls=WSGIServer)
+        run(host, int(port), get_wsgi_application(), threading=False, server_cls=pooled_server(workers))
     except KeyboardInterrupt:
         print("已停止")
 

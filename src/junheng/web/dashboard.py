@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from junheng.schema import STAGE_ZH
 
-from .models import CollectionYear, Problem, ProblemStatus, School, Status, Submission
+from .models import CollectionYear, EvaluationSnapshot, Problem, ProblemStatus, School, Status, Submission
 from .results import result_of
 
 AREA_NAMES = {"resource": "资源配置", "government": "政府保障程度", "quality": "教育质量", "recognition": "社会认可度"}
@@ -118,3 +121,31 @@ def year_trend(cy: CollectionYear) -> dict[str, Any]:
         "cv": [{"name": k, "data": [v.get(y) for y in years]} for k, v in series.items()],
         "compliant": [{"name": k, "data": [v.get(y) for y in years]} for k, v in compliant.items()],
     }
+
+
+def result_html(cy: CollectionYear, official: bool) -> SafeString:
+    """The evaluation part of the dashboard, rendered once per set of cached results.
+
+    It only changes when a result of this county changes (the trend reads every year), so the
+    ids of the county's snapshots key the rendered HTML; rendering the school grid is the
+    costly part of a dashboard request.
+    """
+    def county_snapshots() -> list[tuple[int, int, bool]]:
+        return list(EvaluationSnapshot.objects.filter(county=cy.county_id).order_by("id")
+                    .values_list("id", "year", "official"))
+
+    snapshots = county_snapshots()
+    if not any(year == cy.year and kind == official for _, year, kind in snapshots):
+        result_of(cy, official)  # computes this year's result; the key below then includes it
+        snapshots = county_snapshots()
+    key = f"dashboard:{cy.county_id}:{cy.year}:{official}:{','.join(str(s[0]) for s in snapshots)}"
+    html = cache.get(key)
+    if html is None:
+        result, reason = result_of(cy, official)
+        context = {"year": cy.year, "reason": reason}
+        if result is not None:
+            context.update(summary=county_summary(result), charts=cv_chart(result), grid=unit_grid(result),
+                           trend=year_trend(cy), excluded=result.get("excluded", []))
+        html = render_to_string("web/dashboard_result.html", context)
+        cache.set(key, html, 3600)
+    return SafeString(html)

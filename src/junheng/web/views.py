@@ -119,14 +119,9 @@ def year_home(request: HttpRequest, acc: Account, year: int) -> HttpResponse:
 def dashboard_view(request: HttpRequest, acc: Account, year: int) -> HttpResponse:
     cy = collection_year(acc, year)
     official = request.GET.get("preview") != "1"
-    result, reason = result_of(cy, official)
-    context = {"cy": cy, "year": year, "official": official, "reason": reason,
-               "progress": dashboard.collection_progress(cy), "problem_counts": dashboard.problem_counts(cy)}
-    if result is not None:
-        context.update(summary=dashboard.county_summary(result), charts=dashboard.cv_chart(result),
-                       grid=dashboard.unit_grid(result), trend=dashboard.year_trend(cy),
-                       excluded=result.get("excluded", []))
-    return render(request, "web/dashboard.html", context)
+    return render(request, "web/dashboard.html", {
+        "cy": cy, "year": year, "official": official, "result_html": dashboard.result_html(cy, official),
+        "progress": dashboard.collection_progress(cy), "problem_counts": dashboard.problem_counts(cy)})
 
 
 # ── data collection ───────────────────────────────────────────────────────────────────────────

@@ -128,7 +128,8 @@ def _read_csv(path: Path) -> Grid:
             cells = _parse_csv(data)
         except pl.exceptions.ComputeError as exc:
             raise _ragged(path, text) from exc
-    cells = cells.rename({c: f"c{i}" for i, c in enumerate(cells.columns)})
+    # One chunk per column: the parser's many chunks would be realigned (copied) by every later step.
+    cells = cells.rename({c: f"c{i}" for i, c in enumerate(cells.columns)}).rechunk()
     # Only a quoted cell can hold a line break that shifts the line numbers of the records below it.
     return Grid(path.name, cells.with_columns(source_row=_line_numbers(cells, quoted=b'"' in data)))
 

@@ -137,18 +137,23 @@ def quick_typed(field: Field, cells: pl.Expr, factor: Decimal) -> pl.Expr | None
     return None
 
 
+_SPELLINGS: dict[tuple, dict] = {}  # per kind of field and its choices: worked out once per process
+
+
 def _quick_spellings(field: Field) -> dict:
     """The usual spellings of ``field``'s values, each with the value the careful way gives it."""
-    kind = field.type
-    if kind == "bool":
-        spellings = [*BOOL_TRUE, *BOOL_FALSE, *_BOOLS]
-    elif kind == "level":
-        spellings = [f"{k}{suffix}" for k in [*LEVELS, *_LEVELS] for suffix in ("", "级")]
-    else:
-        spellings = [*field.choices, *field.aliases]
-    text = pl.Series(list(dict.fromkeys(spellings)), dtype=pl.String)
-    values = pl.select(to_typed(field, normalised(pl.lit(text), fold=True), Decimal(1), {})).to_series()
-    return {s: v for s, v in zip(text, values, strict=True) if v is not None}
+    key = (field.type, field.choices, tuple(field.aliases.items()))
+    if key not in _SPELLINGS:
+        if field.type == "bool":
+            spellings = [*BOOL_TRUE, *BOOL_FALSE, *_BOOLS]
+        elif field.type == "level":
+            spellings = [f"{k}{suffix}" for k in [*LEVELS, *_LEVELS] for suffix in ("", "级")]
+        else:
+            spellings = [*field.choices, *field.aliases]
+        text = pl.Series(list(dict.fromkeys(spellings)), dtype=pl.String)
+        values = pl.select(to_typed(field, normalised(pl.lit(text), fold=True), Decimal(1), {})).to_series()
+        _SPELLINGS[key] = {s: v for s, v in zip(text, values, strict=True) if v is not None}
+    return _SPELLINGS[key]
 
 
 def type_problem(field: Field, value: str) -> str:

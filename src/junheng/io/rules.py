@@ -124,10 +124,10 @@ def check_rooms(sheet: Sheet, schools: Sheet) -> None:
     warn_exact_duplicates(sheet, "按两间教室分别计入")
 
     def orphans() -> None:
-        known = schools.typed.select("year", "school_code").unique()
-        rows = (sheet.typed.with_row_index("at")
+        known = schools.typed.lazy().select("year", "school_code")
+        rows = (sheet.typed.lazy().with_row_index("at")
                 .filter(pl.col("year").is_not_null() & pl.col("school_code").is_not_null())
-                .join(known, on=["year", "school_code"], how="anti").sort(SOURCE_ROW))
+                .join(known, on=["year", "school_code"], how="anti").sort(SOURCE_ROW).collect())
         rows = rows.with_columns(value=sheet.as_entered("school_code", rows.get_column("at")))
         sheet.log.add_rows(sheet.name, sheet.header("school_code"), rows,
                            lambda row: f"学校标识码“{row['value']}”在“{schools.name}”表 {row['year']} 年度中不存在")

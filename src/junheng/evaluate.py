@@ -38,12 +38,13 @@ def indicator_ids(standard: Standard) -> list[str]:
 
 def all_of(results: Iterable[bool | None]) -> bool | None:
     """Kleene AND: False if any is False, else None if any is None, else True (also for none)."""
-    results = list(results)
-    if any(r is False for r in results):
-        return False
-    if any(r is None for r in results):
-        return None
-    return True
+    unknown = False
+    for result in results:
+        if result is False:
+            return False
+        if result is None:
+            unknown = True
+    return None if unknown else True
 
 
 # ── per-unit indicator values ───────────────────────────────────────────────────────────────
@@ -363,8 +364,8 @@ class _CountyItems:
         if denominator <= 0:
             return self.item(item_id, None, note=f"{_header(whole)}为 0，无法计算比例")
         passed = 100 * numerator * minimum.denominator >= minimum.numerator * denominator
-        rate = 100 * numerator / denominator
-        return self.item(item_id, passed, rate, float(minimum), f"{rate:.2f}%（标准 {float(minimum):g}%）")
+        rate, limit = 100 * numerator / denominator, float(minimum)
+        return self.item(item_id, passed, rate, limit, f"{rate:.2f}%（标准 {limit:g}%）")
 
 
 def _plain(value: Any) -> Any:

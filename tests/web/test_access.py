@@ -137,6 +137,12 @@ def test_inspector_is_read_only(world, login, other_school):
     assert snapshot_of_data() == before
 
 
+@pytest.mark.parametrize("url", ["/99999999999999999999/dashboard/", "/2024/problems/99999999999999999999/",
+                                 "/0/schools/"])
+def test_out_of_range_numbers_are_not_found(world, login, url):
+    assert login(world.bureau).get(url).status_code == 404
+
+
 def test_pages_need_login(client, world):
     response = client.get(reverse("dashboard", args=[world.year]))
     assert response.status_code == 302 and response["Location"].startswith("/login/")

@@ -96,6 +96,8 @@ def test_bureau_manages_users_and_years(world, login):
     assert not acc.user.is_active
     client.post(reverse("users"), {"action": "create", "username": "weak", "role": "inspector", "password": "123"})
     assert not Account.objects.filter(user__username="weak").exists()
+    client.post(reverse("schools", args=[world.year]), {"code": "3301019999", "name": "清溪县新建小学"})
+    assert world.county.schools.filter(code="3301019999").exists()
     client.post(reverse("years"), {"year": "2025"})
     assert world.county.years.filter(year=2025, is_open=True).exists()
     client.post(reverse("years"), {"year": "2025", "is_open": "0"})

@@ -52,11 +52,20 @@ def test_add_user_and_make_token(world):
     with pytest.raises(commands.CommandFailed, match="已存在"):
         commands.add_user("dudao2", "inspector", county="清溪县")
     with pytest.raises(commands.CommandFailed, match="没有名为"):
-        commands.add_user("y", "bureau", county="不存在县")
+        commands.add_user("y", "inspector", county="不存在县")
     token = commands.make_token("xiaozhang")
     assert ApiToken.objects.get(digest=ApiToken.hash(token)).user == acc.user
     with pytest.raises(commands.CommandFailed):
         commands.make_token("nobody")
+
+
+def test_first_bureau_account_creates_its_county():
+    from junheng.web.models import County
+
+    commands.add_user("admin", "bureau", county="新县", password="Xinxian-pass-2024")
+    assert Account.objects.get(user__username="admin").county == County.objects.get(name="新县")
+    with pytest.raises(commands.CommandFailed):
+        commands.add_user("zj", "inspector", county="另一个县")
 
 
 def test_demo_accounts_load_the_demo_county_once():

@@ -111,3 +111,18 @@ def test_regenerating_keeps_the_rectification_and_marks_vanished_problems(world,
     sync_problems(world.cy, result)
     problem_a.refresh_from_db()
     assert not problem_a.resolved_in_data
+
+
+def test_evidence_must_be_a_document_or_picture(world, login, problem_a):
+    url = reverse("problem", args=[world.year, problem_a.pk])
+    response = login(world.user_a).post(url, {"action": "evidence", "file": SimpleUploadedFile("run.exe", b"MZ")},
+                                        follow=True)
+    assert "不支持的佐证材料类型" in response.content.decode()
+    assert not problem_a.evidence.exists()
+
+
+def test_problem_filter_swaps_the_list(world, login, problem_a):
+    response = login(world.bureau).get(reverse("problems", args=[world.year]), {"status": "closed"},
+                                       HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert 'id="problem-list"' in html and problem_a.message not in html

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import File, Form, NinjaAPI, Schema
+from ninja import File, Form, NinjaAPI, Path, Query, Schema
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 
@@ -32,6 +32,14 @@ from .access import (
 from .models import Account, ApiToken, AuditEntry, Problem, ProblemStatus, Role, Submission
 from .results import result_of
 from .rows import InvalidInput, check_school
+
+# Bounds keep generated or hostile numbers inside what every database stores (SQLite: 64 bits).
+YEAR = Path(..., ge=1900, le=2100, description="学年起始年份，如 2024")
+YEAR_FILTER = Query(None, ge=1900, le=2100, description="只列该年度")
+ID = Path(..., ge=1, le=2**53)
+CODE = Path(..., min_length=1, max_length=20, description="学校标识码")
+LIMIT = Query(100, ge=1, le=1000)
+OFFSET = Query(0, ge=0, le=2**53)
 
 
 class BearerToken(HttpBearer):
@@ -119,7 +127,7 @@ class SchoolOut(Schema):
 
 
 @api.get("/schools", response={200: list[SchoolOut], **ERRORS}, summary="学校列表（学校用户只看到本校）")
-def schools(request, year: int | None = None):
+def schools(request, year: int | None = YEAR_FILTER):
     acc = _acc(request)
     statuses = {}
     if year is not None:
@@ -149,7 +157,7 @@ def _submission_out(sub: Submission) -> dict:
 
 
 @api.get("/submissions/{year}/{code}", response={200: SubmissionOut, **ERRORS}, summary="一所学校一个年度的填报数据")
-def get_submission(request, year: int, code: str):
+def get_submission(request, year: int = YEAR, code: str = CODE):
     acc = _acc(request)
     collection_year(acc, year)
     sub = Submission.objects.filter(school=school_for(acc, code), year=year).first()
@@ -160,7 +168,7 @@ def get_submission(request, year: int, code: str):
 
 @api.put("/submissions/{year}/{code}", response={200: SubmissionOut, **ERRORS},
          summary="保存填报数据（与填报表单、导入模板相同的校验）")
-def put_submission(request, year: int, code: str, body: SubmissionIn):
+def put_submission(request, body: SubmissionIn, year: int = YEAR, code: str = CODE):
     acc = _acc(request)
     cy = collection_year(acc, year)
     school = school_for(acc, code)
@@ -183,7 +191,7 @@ class MoveIn(Schema):
 
 @api.post("/submissions/{year}/{code}/status", response={200: SubmissionOut, **ERRORS},
           summary="提交审核 / 审核通过 / 退回")
-def move_submission(request, year: int, code: str, body: MoveIn):
+def move_submission(request, body: MoveIn, year: int = YEAR, code: str = CODE):
     acc = _acc(request)
     collection_year(acc, year)
     sub = services.submission_for(school_for(acc, code), year)
@@ -194,7 +202,7 @@ def move_submission(request, year: int, code: str, body: MoveIn):
 
 @api.get("/evaluation/{year}", response={200: dict[str, Any], **ERRORS},
          summary="本县该年度测算结果（与 evaluate --json 相同的 JSON）")
-def evaluation(request, year: int, preview: bool = False):
+def evaluation(request, year: int = YEAR, preview: bool = False):
     acc = _acc(request)
     if acc.role not in COUNTY_ROLES:
         raise PermissionDenied("全县测算结果仅教育局和督导专家可以查看")
@@ -236,7 +244,7 @@ def _problem_out(p: Problem) -> dict:
 
 
 @api.get("/problems", response={200: list[ProblemOut], **ERRORS}, summary="问题清单（学校用户只看到本校问题）")
-def problems(request, year: int | None = None, status: str | None = None):
+def problems(request, year: int | None = YEAR_FILTER, status: str | None = None):
     found = visible_problems(_acc(request)).prefetch_related("evidence")
     if year is not None:
         found = found.filter(year=year)
@@ -253,7 +261,7 @@ class ProblemPatch(Schema):
 
 
 @api.patch("/problems/{pk}", response={200: ProblemOut, **ERRORS}, summary="修改整改信息或状态")
-def patch_problem(request, pk: int, body: ProblemPatch):
+def patch_problem(request, body: ProblemPatch, pk: int = ID):
     acc = _acc(request)
     problem = problem_for(acc, pk)
     changes = body.dict(exclude_unset=True)
@@ -270,7 +278,7 @@ def patch_problem(request, pk: int, body: ProblemPatch):
 
 
 @api.post("/problems/{pk}/evidence", response={200: ProblemOut, **ERRORS}, summary="上传佐证材料")
-def add_evidence(request, pk: int, file: File[UploadedFile] = None, note: Form[str] = ""):
+def add_evidence(request, pk: int = ID, file: File[UploadedFile] = None, note: Form[str] = ""):
     acc = _acc(request)
     problem = problem_for(acc, pk)
     if file is None:  # Django drops an empty file part: the same answer as for an empty file
@@ -291,11 +299,10 @@ class AuditOut(Schema):
 
 
 @api.get("/audit", response={200: list[AuditOut], **ERRORS}, summary="审计日志（仅教育局管理员）")
-def audit_log(request, limit: int = 100, offset: int = 0):
+def audit_log(request, limit: int = LIMIT, offset: int = OFFSET):
     acc = _acc(request)
     if acc.role != Role.BUREAU:
         raise PermissionDenied("审计日志仅教育局管理员可以查看")
-    limit, offset = min(max(limit, 1), 1000), max(offset, 0)
     entries = AuditEntry.objects.filter(county=acc.county_id)[offset:offset + limit]
     return [{"at": e.at, "actor": e.actor_name, "ip": e.ip, "action": e.action, "target": e.target,
                   "summary": e.summary, "before": e.before, "after": e.after} for e in entries]

@@ -79,14 +79,17 @@ def serve(host: str = "127.0.0.1", port: int = 8000, demo: bool = False, workers
         print("已停止")
 
 
-def _county(name_or_code: str | None):
+def _county(name_or_code: str | None, create: bool = False):
+    """The county named (or coded) so; the first bureau account of a new county creates it."""
     from .models import County
 
     if not name_or_code:
         return None
     county = County.objects.filter(name=name_or_code).first() or County.objects.filter(code=name_or_code).first()
+    if county is None and create:
+        county = County.objects.create(name=name_or_code)
     if county is None:
-        raise CommandFailed(f"没有名为（或代码为）“{name_or_code}”的县(区)；请先用 load 导入该县数据")
+        raise CommandFailed(f"没有名为（或代码为）“{name_or_code}”的县(区)；请先导入该县数据或创建其教育局管理员账号")
     return county
 
 
@@ -103,8 +106,9 @@ def _role(role: str) -> str:
 def add_user(username: str, role: str, school: str | None = None, county: str | None = None,
              password: str | None = None) -> str:
     """Create an account; ``role`` is bureau / school / inspector (or its Chinese name), ``school``
-    a 学校标识码 (school role), ``county`` a county name or code (the others). Returns the
-    password (a generated one when none is given)."""
+    a 学校标识码 (school role), ``county`` a county name or code (the others; a bureau account
+    for a county not yet known creates the county). Returns the password (a generated one when
+    none is given)."""
     setup()
     return _create_user(username, role, school, county, password)
 
@@ -119,7 +123,7 @@ def _create_user(username: str, role: str, school: str | None, county: str | Non
         school_obj = School.objects.filter(code=school).first()
         if school_obj is None:
             raise CommandFailed(f"没有学校标识码为 {school} 的学校")
-    county_obj = _county(county) or (school_obj.county if school_obj else None)
+    county_obj = _county(county, create=role == "bureau") or (school_obj.county if school_obj else None)
     if county_obj is None:
         raise CommandFailed("请指定县(区)（教育局管理员、督导专家）或学校（学校填报员）")
     password = password or secrets.token_urlsafe(9)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -213,6 +214,9 @@ def move_problem(acc: Account, problem: Problem, to: str, note: str = "",
     return problem
 
 
+EVIDENCE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".ofd", ".zip")
+
+
 def add_evidence(acc: Account, problem: Problem, upload, note: str = "", request: HttpRequest | None = None) -> Evidence:
     if acc.role == Role.INSPECTOR:
         raise PermissionDenied("督导专家不能上传佐证材料")
@@ -222,6 +226,9 @@ def add_evidence(acc: Account, problem: Problem, upload, note: str = "", request
 
     if not upload.size:
         raise WorkflowError("佐证材料文件为空")
+    suffix = Path(upload.name).suffix.lower()
+    if suffix not in EVIDENCE_SUFFIXES:
+        raise WorkflowError(f"不支持的佐证材料类型“{suffix or upload.name}”，可上传：{'、'.join(EVIDENCE_SUFFIXES)}")
     if upload.size > settings.EVIDENCE_MAX_BYTES:
         raise WorkflowError(f"文件过大（上限 {settings.EVIDENCE_MAX_BYTES // (1024 * 1024)} MB）")
     name = upload.name.replace("/", "_").replace("\\", "_")[-150:]
@@ -280,6 +287,19 @@ def change_year(acc: Account, data, request: HttpRequest | None = None) -> Colle
                  target=str(cy), summary="开设年度" if created else ("开放填报" if cy.is_open else "关闭填报"),
                  after={"year": year, "is_open": cy.is_open})
     return cy
+
+
+def add_school(acc: Account, code: str, name: str, request: HttpRequest | None = None) -> School:
+    """A school of the bureau's county, so that its account can be created before any data."""
+    code, name = code.strip(), name.strip()
+    if not code or not name:
+        raise WorkflowError("请填写学校标识码和学校名称")
+    if School.objects.filter(code=code).exists():
+        raise WorkflowError(f"学校标识码 {code} 已存在")
+    school = School.objects.create(county=acc.county, code=code, name=name)
+    audit.record(acc.user, "school.create", request=request, county=acc.county, target=str(school),
+                 summary="添加学校", after={"code": code, "name": name})
+    return school
 
 
 def create_account(username: str, role: str, county: County, school: School | None, password: str,

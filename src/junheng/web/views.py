@@ -128,8 +128,18 @@ def dashboard_view(request: HttpRequest, acc: Account, year: int) -> HttpRespons
 
 
 @require_role(*COUNTY_ROLES)
+@require_http_methods(["GET", "POST"])
 def schools_view(request: HttpRequest, acc: Account, year: int) -> HttpResponse:
     cy = collection_year(acc, year)
+    if request.method == "POST":
+        if acc.role != Role.BUREAU:
+            raise PermissionDenied("仅教育局管理员可以添加学校")
+        try:
+            school = services.add_school(acc, request.POST.get("code", ""), request.POST.get("name", ""), request)
+            messages.success(request, f"已添加{school}")
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+        return redirect("schools", year=year)
     subs = {s.school_id: s for s in services.Submission.objects.filter(school__county=acc.county_id, year=year)}
     rows = [{"school": s, "sub": subs.get(s.id)} for s in visible_schools(acc)]
     return render(request, "web/schools.html", {"cy": cy, "year": year, "rows": rows,

@@ -46,6 +46,9 @@ class QuickArgon2PasswordHasher(Argon2PasswordHasher):
 
 @pytest.fixture(autouse=True)
 def test_settings(settings, tmp_path):
+    from django.core.cache import cache
+
+    cache.clear()  # rendered dashboards of an earlier test's (rolled back) data
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = [f"{__name__}.QuickArgon2PasswordHasher"]
 

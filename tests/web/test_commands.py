@@ -37,7 +37,7 @@ def test_load_refuses_a_bad_file_and_stores_nothing(tmp_path):
 def test_load_refuses_another_year(small_dataset, tmp_path):
     path = tmp_path / "清溪县.xlsx"
     write_dataset_xlsx(small_dataset, path)
-    with pytest.raises(commands.CommandFailed, match="与所选年度 2023 不符"):
+    with pytest.raises(commands.CommandError, match="与所选年度 2023 不符"):
         commands.load(path, 2023)
     assert not Submission.objects.exists()
 
@@ -47,15 +47,15 @@ def test_add_user_and_make_token(world):
     acc = Account.objects.get(user__username="xiaozhang")
     assert acc.role == "school" and acc.school == world.school_b and acc.user.check_password(password)
     commands.add_user("dudao2", "inspector", county="清溪县", password="Dudao-pass-2024")
-    with pytest.raises(commands.CommandFailed, match="未知角色"):
+    with pytest.raises(commands.CommandError, match="未知角色"):
         commands.add_user("x", "校长", county="清溪县")
-    with pytest.raises(commands.CommandFailed, match="已存在"):
+    with pytest.raises(commands.CommandError, match="已存在"):
         commands.add_user("dudao2", "inspector", county="清溪县")
-    with pytest.raises(commands.CommandFailed, match="没有名为"):
+    with pytest.raises(commands.CommandError, match="没有名为"):
         commands.add_user("y", "inspector", county="不存在县")
     token = commands.make_token("xiaozhang")
     assert ApiToken.objects.get(digest=ApiToken.hash(token)).user == acc.user
-    with pytest.raises(commands.CommandFailed):
+    with pytest.raises(commands.CommandError):
         commands.make_token("nobody")
 
 
@@ -64,7 +64,7 @@ def test_first_bureau_account_creates_its_county():
 
     commands.add_user("admin", "bureau", county="新县", password="Xinxian-pass-2024")
     assert Account.objects.get(user__username="admin").county == County.objects.get(name="新县")
-    with pytest.raises(commands.CommandFailed):
+    with pytest.raises(commands.CommandError):
         commands.add_user("zj", "inspector", county="另一个县")
 
 

@@ -57,3 +57,19 @@ def test_downloads_are_office_files(world, login, kind):
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert b"".join(response.streaming_content if response.streaming else [response.content])[:2] == b"PK"
+
+
+def test_trend_appears_with_a_second_year(world, login, small_dataset):
+    from dataclasses import replace
+
+    import polars as pl
+
+    from junheng.web.services import import_county
+
+    earlier = replace(small_dataset, schools=small_dataset.schools.with_columns(pl.lit(2023).alias("year")),
+                      rooms=small_dataset.rooms.with_columns(pl.lit(2023).alias("year")),
+                      county=small_dataset.county.with_columns(pl.lit(2023).alias("year")),
+                      monitoring=small_dataset.monitoring.with_columns(pl.lit(2023).alias("year")))
+    import_county(earlier, 2023, world.county)
+    html = login(world.bureau).get(reverse("dashboard", args=[world.year])).content.decode()
+    assert 'id="trend-cv"' in html and '"years": [2023, 2024]' in html

@@ -1,6 +1,6 @@
 """Plain functions behind the ``junheng`` command's web subcommands (the CLI wires them up).
 
-Failures raise :class:`CommandFailed` (or the importer's ``InputErrors``) with a Chinese message,
+Failures raise :class:`CommandError` (or the importer's ``InputErrors``) with a Chinese message,
 for the CLI to print and exit 2.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 DEMO_DATA_DIR = "junheng-demo"
 
 
-class CommandFailed(ValueError):
+class CommandError(ValueError):
     """A web command could not be carried out; the message is Chinese."""
 
 
@@ -89,7 +89,7 @@ def _county(name_or_code: str | None, create: bool = False):
     if county is None and create:
         county = County.objects.create(name=name_or_code)
     if county is None:
-        raise CommandFailed(f"没有名为（或代码为）“{name_or_code}”的县(区)；请先导入该县数据或创建其教育局管理员账号")
+        raise CommandError(f"没有名为（或代码为）“{name_or_code}”的县(区)；请先导入该县数据或创建其教育局管理员账号")
     return county
 
 
@@ -99,7 +99,7 @@ def _role(role: str) -> str:
     by_label = {label: value for value, label in Role.choices}
     found = role if role in Role.values else by_label.get(role)
     if found is None:
-        raise CommandFailed(f"未知角色“{role}”，可选：{'、'.join(f'{v}（{lbl}）' for v, lbl in Role.choices)}")
+        raise CommandError(f"未知角色“{role}”，可选：{'、'.join(f'{v}（{lbl}）' for v, lbl in Role.choices)}")
     return found
 
 
@@ -122,15 +122,15 @@ def _create_user(username: str, role: str, school: str | None, county: str | Non
     if school:
         school_obj = School.objects.filter(code=school).first()
         if school_obj is None:
-            raise CommandFailed(f"没有学校标识码为 {school} 的学校")
+            raise CommandError(f"没有学校标识码为 {school} 的学校")
     county_obj = _county(county, create=role == "bureau") or (school_obj.county if school_obj else None)
     if county_obj is None:
-        raise CommandFailed("请指定县(区)（教育局管理员、督导专家）或学校（学校填报员）")
+        raise CommandError("请指定县(区)（教育局管理员、督导专家）或学校（学校填报员）")
     password = password or secrets.token_urlsafe(9)
     try:
         create_account(username, role, county_obj, school_obj, password)
     except WorkflowError as exc:
-        raise CommandFailed(str(exc)) from None
+        raise CommandError(str(exc)) from None
     return password
 
 
@@ -144,7 +144,7 @@ def make_token(username: str) -> str:
 
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
-        raise CommandFailed(f"没有用户“{username}”")
+        raise CommandError(f"没有用户“{username}”")
     token = ApiToken.issue(user)
     audit.record(None, "token.create", target=username, summary="命令行创建 API 令牌")
     return token
@@ -162,7 +162,7 @@ def load(path: str | os.PathLike, year: int) -> int:
     try:
         _, count = import_county(dataset, int(year))
     except WorkflowError as exc:
-        raise CommandFailed(str(exc)) from None
+        raise CommandError(str(exc)) from None
     return count
 
 

@@ -130,15 +130,16 @@ def result_html(cy: CollectionYear, official: bool) -> SafeString:
     ids of the county's snapshots key the rendered HTML; rendering the school grid is the
     costly part of a dashboard request.
     """
-    def county_snapshots() -> list[tuple[int, int, bool]]:
+    def county_snapshots() -> list[tuple[int, int, bool, Any]]:
         return list(EvaluationSnapshot.objects.filter(county=cy.county_id).order_by("id")
-                    .values_list("id", "year", "official"))
+                    .values_list("id", "year", "official", "created_at"))
 
     snapshots = county_snapshots()
-    if not any(year == cy.year and kind == official for _, year, kind in snapshots):
+    if not any(year == cy.year and kind == official for _, year, kind, _ in snapshots):
         result_of(cy, official)  # computes this year's result; the key below then includes it
         snapshots = county_snapshots()
-    key = f"dashboard:{cy.county_id}:{cy.year}:{official}:{','.join(str(s[0]) for s in snapshots)}"
+    stamps = ",".join(f"{pk}@{created:%Y%m%d%H%M%S%f}" for pk, _, _, created in snapshots)
+    key = f"dashboard:{cy.county_id}:{cy.year}:{official}:{stamps}"
     html = cache.get(key)
     if html is None:
         result, reason = result_of(cy, official)

@@ -6,6 +6,7 @@ The web app computes no indicator: it hands a :class:`junheng.dataset.Dataset` t
 
 from __future__ import annotations
 
+import logging
 import math
 import tempfile
 import threading
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from junheng.dataset import Dataset
 from junheng.schema import COUNTY, MONITORING, ROOMS, SCHOOLS, Table
@@ -21,6 +22,8 @@ from junheng.standards import Standard, StandardError, load_standard
 
 from . import audit
 from .models import CollectionYear, County, EvaluationSnapshot, Problem, School, Status, Submission
+
+logger = logging.getLogger(__name__)
 
 # How the importer types each kind of field (see junheng.dataset).
 POLARS_TYPES = {"int": pl.Int64, "decimal": pl.Float64, "bool": pl.Boolean, "level": pl.Int64}
@@ -83,7 +86,7 @@ def _finite(value: Any) -> Any:
 
 
 _compute_lock = threading.Lock()
-_parsed: dict[int, dict] = {}  # snapshot id → its result, parsed once per process
+_parsed: dict[tuple, dict] = {}  # (snapshot id, created) → its result, parsed once per process
 
 
 def evaluate_year(cy: CollectionYear, official: bool = True):
@@ -111,8 +114,15 @@ def snapshot(cy: CollectionYear, official: bool = True) -> EvaluationSnapshot:
                 result = _finite(evaluate_year(cy, official).to_dict())
             except StandardError as exc:
                 error = str(exc)
-        found = EvaluationSnapshot.objects.create(county=cy.county, year=cy.year, official=official,
-                                                  result=result, error=error)
+            except Exception as exc:  # an engine fault must not take the pages down with it
+                logger.exception("evaluation of %s %s failed", cy.county.name, cy.year)
+                error = f"测算出错，请联系系统管理员（{type(exc).__name__}: {exc}）"
+        try:
+            with transaction.atomic():
+                found = EvaluationSnapshot.objects.create(county=cy.county, year=cy.year, official=official,
+                                                          result=result, error=error)
+        except IntegrityError:  # another server process stored the same result meanwhile
+            return EvaluationSnapshot.objects.get(county=cy.county_id, year=cy.year, official=official)
         if official and result is not None:
             sync_problems(cy, result)
         return found
@@ -120,15 +130,15 @@ def snapshot(cy: CollectionYear, official: bool = True) -> EvaluationSnapshot:
 
 def result_of(cy: CollectionYear, official: bool = True) -> tuple[dict | None, str]:
     """``(to_dict(), "")`` or ``(None, Chinese reason)``; parsed JSON is kept per snapshot."""
-    snap_id = EvaluationSnapshot.objects.filter(county=cy.county_id, year=cy.year, official=official) \
-        .values_list("id", flat=True).first()
-    if snap_id in _parsed:
-        return _parsed[snap_id], ""
+    stored = EvaluationSnapshot.objects.filter(county=cy.county_id, year=cy.year, official=official) \
+        .values_list("id", "created_at").first()
+    if stored in _parsed:
+        return _parsed[stored], ""
     snap = snapshot(cy, official)
     if snap.result is not None:
         if len(_parsed) > 64:
             _parsed.clear()
-        _parsed[snap.id] = snap.result
+        _parsed[(snap.id, snap.created_at)] = snap.result
     return snap.result, snap.error
 
 

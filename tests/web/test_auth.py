@@ -79,8 +79,12 @@ def test_audit_entries_cannot_be_changed_or_deleted(world):
 
 
 def test_bureau_reads_the_audit_log(world, login):
+    Client(REMOTE_ADDR="10.1.2.3").post(reverse("login"), {"username": "school-a", "password": "wrong"})
+    Client().post(reverse("login"), {"username": "someone-else", "password": "wrong"})
     html = login(world.bureau).get(reverse("audit")).content.decode()
     assert "创建账号" in html and "导入全县数据" in html
+    assert "10.1.2.3" in html and "login.failed" in html  # failed sign-ins of its own accounts
+    assert "someone-else" not in html
 
 
 def test_bureau_manages_users_and_years(world, login):

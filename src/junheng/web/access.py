@@ -7,10 +7,10 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from .models import Account, CollectionYear, Problem, Role, School, Submission
+from .models import Account, AuditEntry, CollectionYear, Problem, Role, School, Submission
 
 
 def account_of(user) -> Account | None:
@@ -75,6 +75,13 @@ def problem_for(acc: Account, pk: int) -> Problem:
     return problem
 
 
+def visible_audit(acc: Account) -> QuerySet[AuditEntry]:
+    """The bureau's county: its entries, and the sign-ins (also failed ones) of its accounts."""
+    require_bureau(acc)
+    usernames = Account.objects.filter(county=acc.county_id).values_list("user__username", flat=True)
+    return AuditEntry.objects.filter(Q(county=acc.county_id) | Q(county__isnull=True, actor_name__in=usernames))
+
+
 def collection_year(acc: Account, year: int) -> CollectionYear:
     cy = CollectionYear.objects.filter(county=acc.county_id, year=year).select_related("county").first()
     if cy is None:
@@ -84,7 +91,7 @@ def collection_year(acc: Account, year: int) -> CollectionYear:
 
 def require_bureau(acc: Account) -> None:
     if acc.role != Role.BUREAU:
-        raise PermissionDenied("仅教育局管理员可以执行此操作")
+        raise PermissionDenied("仅教育局管理员可以查看或执行此操作")
 
 
 def navigation(request: HttpRequest) -> dict:

@@ -26,10 +26,11 @@ from .access import (
     collection_year,
     problem_for,
     school_for,
+    visible_audit,
     visible_problems,
     visible_schools,
 )
-from .models import Account, ApiToken, AuditEntry, Problem, ProblemStatus, Role, Submission
+from .models import Account, ApiToken, Problem, ProblemStatus, Role, Submission
 from .results import result_of
 from .rows import InvalidInput, check_school
 
@@ -300,9 +301,6 @@ class AuditOut(Schema):
 
 @api.get("/audit", response={200: list[AuditOut], **ERRORS}, summary="审计日志（仅教育局管理员）")
 def audit_log(request, limit: int = LIMIT, offset: int = OFFSET):
-    acc = _acc(request)
-    if acc.role != Role.BUREAU:
-        raise PermissionDenied("审计日志仅教育局管理员可以查看")
-    entries = AuditEntry.objects.filter(county=acc.county_id)[offset:offset + limit]
+    entries = visible_audit(_acc(request))[offset:offset + limit]
     return [{"at": e.at, "actor": e.actor_name, "ip": e.ip, "action": e.action, "target": e.target,
                   "summary": e.summary, "before": e.before, "after": e.after} for e in entries]

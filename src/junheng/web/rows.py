@@ -20,6 +20,8 @@ from junheng.schema import COUNTY, ROOMS, SCHOOLS, Field, Table
 from .forms import display
 from .results import json_rows
 
+MAX_UPLOAD_BYTES = 50 * 2**20  # a county workbook of thousands of schools is a few MB
+
 
 @dataclass(frozen=True)
 class InputProblem:
@@ -109,6 +111,8 @@ def read_upload(upload) -> Dataset:
     suffix = Path(upload.name).suffix.lower()
     if suffix not in (".xlsx", ".xls", ".csv", ".xlsm"):
         raise InvalidInput([InputProblem(f"不支持的文件类型“{suffix or upload.name}”，请上传 .xlsx、.xls 或 .csv 文件")])
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise InvalidInput([InputProblem(f"文件过大（{upload.size // 2**20} MB，上限 {MAX_UPLOAD_BYTES // 2**20} MB）")])
     with tempfile.TemporaryDirectory(prefix="junheng-upload-") as folder:
         path = Path(folder) / f"upload{suffix}"
         with path.open("wb") as fh:

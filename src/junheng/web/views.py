@@ -29,10 +29,11 @@ from .access import (
     problem_for,
     require_role,
     school_for,
+    visible_audit,
     visible_problems,
     visible_schools,
 )
-from .models import Account, AuditEntry, CollectionYear, LoginFailure, ProblemStatus, Role, Status
+from .models import Account, CollectionYear, LoginFailure, ProblemStatus, Role, Status
 from .results import current_value, result_of
 from .rows import InputProblem, InvalidInput, check_county, check_school, read_upload
 from .services import WorkflowError
@@ -503,9 +504,7 @@ def standard_view(request: HttpRequest, acc: Account) -> HttpResponse:
 @require_role(Role.BUREAU)
 @require_GET
 def audit_view(request: HttpRequest, acc: Account) -> HttpResponse:
-    entries = AuditEntry.objects.filter(county=acc.county_id) | AuditEntry.objects.filter(
-        county__isnull=True, actor__account__county=acc.county_id)
-    page = Paginator(entries.order_by("-at", "-id"), 50).get_page(request.GET.get("page"))
+    page = Paginator(visible_audit(acc).order_by("-at", "-id"), 50).get_page(request.GET.get("page"))
     return render(request, "web/audit.html", {"page": page})
 
 

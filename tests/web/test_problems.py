@@ -126,3 +126,15 @@ def test_problem_filter_swaps_the_list(world, login, problem_a):
                                        HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert 'id="problem-list"' in html and problem_a.message not in html
+
+
+def test_latest_state_reads_the_latest_evaluation(world, problem_a):
+    from junheng.web.results import latest_state, problem_key
+
+    result, _ = result_of(world.cy)
+    listed = next(p for p in result["problems"] if problem_key(p) == problem_a.key)
+    still = latest_state(problem_a, result)
+    assert not still.resolved and still.value == listed["value"] and still.shortfall == listed["shortfall"]
+    gone = latest_state(problem_a, dict(result, problems=[]))
+    assert gone.resolved and gone.shortfall == 0
+    assert latest_state(problem_a, None) is None

@@ -20,7 +20,7 @@ from junheng.report import write_report
 from junheng.schema import STAGE_ZH
 
 from .models import CollectionYear, Problem
-from .results import current_value, evaluate_year, result_of
+from .results import evaluate_year, latest_state, result_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -67,7 +67,7 @@ def problem_list(cy: CollectionYear, problems: QuerySet[Problem], closed_only: b
     header = ["序号", "学校", "学段", "指标", "问题描述", "发现时数值", "标准", "缺口", "单位", "来源",
               "责任人", "整改措施", "整改时限", "状态", "逾期", "佐证材料数"]
     if closed_only:
-        header += ["销号时间", "最新测算数值", "变化"]
+        header += ["销号时间", "最新测算数值", "最新缺口", "最新测算是否仍有此问题"]
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
                                             "strings_to_formulas": False})
@@ -86,9 +86,9 @@ def problem_list(cy: CollectionYear, problems: QuerySet[Problem], closed_only: b
                p.deadline.isoformat() if p.deadline else "", p.get_status_display(), "是" if p.overdue else "",
                len(p.evidence.all())]
         if closed_only:
-            now = current_value(p, result)
-            change = now - p.value if isinstance(now, int | float) and p.value is not None else None
-            row += [p.closed_at.strftime("%Y-%m-%d") if p.closed_at else "", now, change]
+            now = latest_state(p, result)
+            row += [p.closed_at.strftime("%Y-%m-%d") if p.closed_at else "", now and now.value, now and now.shortfall,
+                    "" if now is None or p.source != "evaluation" else "否" if now.resolved else "是"]
         for col, value in enumerate(row):
             sheet.write(2 + n, col, _cell(value), styles.wrap if col in (4, 11) else styles.text)
     sheet.freeze_panes(3, 2)

@@ -10,6 +10,7 @@ import logging
 import math
 import tempfile
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -188,18 +189,25 @@ def sync_problems(cy: CollectionYear, result: dict) -> int:
     return created
 
 
-def current_value(problem: Problem, result: dict | None) -> Any:
-    """The figure behind a problem in the latest evaluation, as the engine reports it."""
-    if result is None or problem.school is None:
+@dataclass(frozen=True)
+class LatestState:
+    """Where a problem stands in the latest official evaluation (for the 成效清单)."""
+
+    value: Any  # the figure behind it now, when the engine reports one
+    shortfall: Any  # what is still missing; 0 once the evaluation no longer finds the problem
+    resolved: bool
+
+
+def latest_state(problem: Problem, result: dict | None) -> LatestState | None:
+    """Read from the engine's result: the same problem still listed, else the unit's indicator."""
+    if result is None:
         return None
-    for unit in result.get("units", []):
-        if unit.get("school_code") == problem.school.code and unit.get("stage") == problem.stage:
-            indicator = unit.get("indicators", {}).get(problem.item)
-            if indicator is not None:
-                return indicator.get("value")
-    for school in result.get("schools", []):
-        if school.get("school_code") == problem.school.code:
-            check = school.get("checks", {}).get(problem.item)
-            if check is not None:
-                return check.get("value")
-    return None
+    for p in result.get("problems", []):
+        if problem_key(p) == problem.key:
+            return LatestState(p.get("value"), p.get("shortfall"), False)
+    value = None
+    if problem.school is not None:
+        for unit in result.get("units", []):
+            if unit.get("school_code") == problem.school.code and unit.get("stage") == problem.stage:
+                value = (unit.get("indicators", {}).get(problem.item) or {}).get("value")
+    return LatestState(value, 0, problem.source == "evaluation")

@@ -34,7 +34,7 @@ from .access import (
     visible_schools,
 )
 from .models import Account, CollectionYear, LoginFailure, ProblemStatus, Role, Status
-from .results import current_value, result_of
+from .results import latest_state, result_of
 from .rows import InputProblem, InvalidInput, check_county, check_school, read_upload
 from .services import WorkflowError
 
@@ -417,7 +417,7 @@ def finding_view(request: HttpRequest, acc: Account, year: int) -> HttpResponse:
 def effects_view(request: HttpRequest, acc: Account, year: int) -> HttpResponse:
     cy = collection_year(acc, year)
     result, _ = result_of(cy, official=True)
-    rows = [{"problem": p, "now": current_value(p, result)}
+    rows = [{"problem": p, "now": latest_state(p, result)}
             for p in visible_problems(acc).filter(year=year, status=ProblemStatus.CLOSED)]
     return render(request, "web/effects.html", {"cy": cy, "year": year, "rows": rows})
 

@@ -133,7 +133,8 @@ def quick_typed(field: Field, cells: pl.Expr, factor: Decimal) -> pl.Expr | None
     if kind in ("bool", "level", "enum"):
         return cells.replace_strict(_quick_spellings(field), default=None, return_dtype=DTYPES[kind])
     if kind == "code":
-        return pl.when(cells.str.contains(_ALPHANUMERIC)).then(to_typed(field, cells, factor, {}))
+        ascii_code = rf"^[0-9]{{{field.digits}}}$" if field.digits else _ALPHANUMERIC
+        return pl.when(cells.str.contains(ascii_code)).then(cells)
     return None
 
 

@@ -95,6 +95,6 @@ def posted_rooms(data: QueryDict) -> list[dict[str, str]]:
     return rows
 
 
-def room_rows(rooms: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """The stored rooms plus a few blank rows to add more."""
-    return [displayed(r) for r in rooms] + [{} for _ in range(BLANK_ROOM_ROWS)]
+def room_rows(rooms: list[dict[str, Any]], blank_rows: bool) -> list[dict[str, str]]:
+    """The stored rooms, plus a few blank rows to add more when the form can be edited."""
+    return [displayed(r) for r in rooms] + [{} for _ in range(BLANK_ROOM_ROWS if blank_rows else 0)]

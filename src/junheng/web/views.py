@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from junheng.schema import COUNTY, ROOMS, SCHOOLS
@@ -33,8 +33,18 @@ from .access import (
     visible_problems,
     visible_schools,
 )
-from .models import Account, CollectionYear, LoginFailure, ProblemStatus, Role, Status
-from .results import latest_state, result_of
+from .models import (
+    STANDARD_CHOICES,
+    Account,
+    ApiToken,
+    CollectionYear,
+    LoginFailure,
+    ProblemStatus,
+    Role,
+    Status,
+    Submission,
+)
+from .results import json_rows, latest_state, result_of
 from .rows import InputProblem, InvalidInput, check_county, check_school, read_upload
 from .services import WorkflowError
 
@@ -42,7 +52,7 @@ from .services import WorkflowError
 
 
 def too_many_failures(username: str, ip: str | None) -> bool:
-    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    since = timezone.now() - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
     return LoginFailure.objects.filter(username=username, ip=ip, at__gte=since).count() >= settings.LOGIN_FAILURE_LIMIT
 
 
@@ -71,8 +81,6 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 def _safe_next(request: HttpRequest) -> bool:
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     target = request.GET.get("next")
     return bool(target) and url_has_allowed_host_and_scheme(target, {request.get_host()})
 
@@ -141,7 +149,7 @@ def schools_view(request: HttpRequest, acc: Account, year: int) -> HttpResponse:
         except WorkflowError as exc:
             messages.error(request, str(exc))
         return redirect("schools", year=year)
-    subs = {s.school_id: s for s in services.Submission.objects.filter(school__county=acc.county_id, year=year)}
+    subs = {s.school_id: s for s in Submission.objects.filter(school__county=acc.county_id, year=year)}
     rows = [{"school": s, "sub": subs.get(s.id)} for s in visible_schools(acc)]
     return render(request, "web/schools.html", {"cy": cy, "year": year, "rows": rows,
                                                 "progress": dashboard.collection_progress(cy)})
@@ -190,7 +198,7 @@ def school_view(request: HttpRequest, acc: Account, year: int, code: str) -> Htt
     return render(request, "web/school.html", {
         "cy": cy, "year": year, "school": school, "sub": sub, "may_edit": may_edit,
         "sections": forms.school_sections(), "values": values, "errors": errors, "general": general,
-        "room_fields": forms.ROOM_FIELDS, "rooms": forms.room_rows(rooms) if may_edit else forms.room_rows(rooms)[:len(rooms)],
+        "room_fields": forms.ROOM_FIELDS, "rooms": forms.room_rows(rooms, blank_rows=may_edit),
         "moves": _submission_moves(acc, sub),
     }, status=status)
 
@@ -247,8 +255,6 @@ def school_upload(request: HttpRequest, acc: Account, year: int, code: str) -> H
 
 
 def _own_row(ds, school_code: str, year: int) -> tuple[dict, list[dict]]:
-    from .results import json_rows
-
     rows = [r for r in json_rows(SCHOOLS, ds.schools) if r.get("school_code") == school_code and r.get("year") == year]
     if len(rows) != 1:
         raise WorkflowError(f"文件中没有学校标识码为 {school_code}、年度为 {year} 的学校数据" if not rows
@@ -292,7 +298,7 @@ def county_data_view(request: HttpRequest, acc: Account, year: int) -> HttpRespo
         if acc.role != Role.BUREAU:
             raise PermissionDenied("仅教育局管理员可以修改县级指标")
         values = forms.posted_values(request.POST, COUNTY, fixed)
-        school = services.Submission.objects.filter(school__county=cy.county_id, year=year).first()
+        school = Submission.objects.filter(school__county=cy.county_id, year=year).first()
         try:
             if school is None:
                 raise InvalidInput([InputProblem("请先导入或填报至少一所学校的数据，再填写县级指标")])
@@ -495,8 +501,6 @@ def standard_view(request: HttpRequest, acc: Account) -> HttpResponse:
             error = str(exc)
             county.standard_id = request.POST.get("standard_id", county.standard_id)
             county.profile_yaml = request.POST.get("profile_yaml", "")
-    from .models import STANDARD_CHOICES
-
     return render(request, "web/standard.html", {"county": county, "choices": STANDARD_CHOICES, "error": error},
                   status=400 if error else 200)
 
@@ -511,8 +515,6 @@ def audit_view(request: HttpRequest, acc: Account) -> HttpResponse:
 @require_role(*ALL_ROLES)
 @require_http_methods(["GET", "POST"])
 def token_view(request: HttpRequest, acc: Account) -> HttpResponse:
-    from .models import ApiToken
-
     token = ""
     if request.method == "POST":
         token = ApiToken.issue(acc.user)

@@ -288,3 +288,14 @@ def test_years_have_four_digits(tmp_path):
     lines = errors_of(_schools(tmp_path, school(year=24, built_year=1850)))
     assert lines == ["学校 表第 2 行“年度”列：值“24”不是四位年份（1900–2100）",
                      "学校 表第 2 行“建成年份”列：值“1850”不是四位年份（1900–2100）"]
+
+
+def test_identical_rows_without_a_key_are_still_found(tmp_path):
+    row = school(school_code=None)
+    lines = errors_of(_schools(tmp_path, row, row))
+    assert "学校 表第 3 行：与第 2 行完全相同（重复行）" in lines
+
+
+def test_a_count_too_large_for_a_whole_number(tmp_path):
+    lines = errors_of(_schools(tmp_path, school(primary_students="9223372036854775808")))
+    assert lines == ["学校 表第 2 行“小学在校生数(人)”列：值“9223372036854775808”不是非负整数"]

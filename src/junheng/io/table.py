@@ -48,7 +48,7 @@ class Sheet:
     columns: dict[str, Column]  # the fields the sheet has a usable column for
     named: set[str]  # fields some header names, usable or not (a bad unit): not "missing"
     cells: pl.DataFrame  # the data rows as read (grid columns)
-    text: pl.DataFrame  # the same rows: normalised text per present field
+    text: pl.DataFrame  # the same rows: each present field's text, blank → null (normalised where needed)
     typed: pl.DataFrame  # the same rows: canonical columns + source_row
     log: ErrorLog
     queued: list[_Check] = dataclasses.field(default_factory=list)

@@ -217,3 +217,14 @@ def test_county_form_uses_the_importer_too(world, login):
     assert response.status_code == 302
     world.cy.refresh_from_db()
     assert world.cy.county_values["teachers_total"] == 5000
+
+
+def test_a_new_year_form_starts_from_last_years_identity(world, login):
+    from junheng.web.models import CollectionYear
+
+    CollectionYear.objects.create(county=world.county, year=world.year + 1)
+    html = login(world.user_a).get(reverse("school", args=[world.year + 1, world.school_a.code])).content.decode()
+    last = Submission.objects.get(school=world.school_a, year=world.year).values
+    assert f'value="{world.year + 1}"' in html
+    assert f'<option value="{last["school_type"]}" selected>' in html
+    assert f'value="{last["primary_students"]}"' not in html  # numbers are this year's to fill

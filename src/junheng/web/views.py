@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from junheng.io.template import IDENTITY_FIELDS
 from junheng.schema import COUNTY, ROOMS, SCHOOLS
 
 from . import audit, dashboard, downloads, forms, services
@@ -160,6 +161,13 @@ def _fixed_school_values(school, cy: CollectionYear) -> dict:
             "school_code": school.code}
 
 
+def _new_year_values(school, cy: CollectionYear) -> dict:
+    """A first form of the year: who the school is, from its latest earlier year (as the template's prefill)."""
+    earlier = Submission.objects.filter(school=school, year__lt=cy.year).exclude(values={}).order_by("-year").first()
+    known = {k: v for k, v in earlier.values.items() if k in IDENTITY_FIELDS} if earlier else {"school_name": school.name}
+    return {**known, **_fixed_school_values(school, cy)}
+
+
 def _may_edit(acc: Account, sub) -> bool:
     if acc.role == Role.SCHOOL:
         return sub.pk is None or sub.editable_by_school
@@ -172,8 +180,7 @@ def school_view(request: HttpRequest, acc: Account, year: int, code: str) -> Htt
     school = school_for(acc, code)
     sub = services.submission_for(school, year)
     may_edit = _may_edit(acc, sub)
-    values = forms.displayed(sub.values) if sub.values else forms.displayed(
-        {**_fixed_school_values(school, cy), "school_name": school.name})
+    values = forms.displayed(sub.values or _new_year_values(school, cy))
     rooms = sub.rooms
     errors: dict[str, list[str]] = {}
     general: list[str] = []

@@ -68,6 +68,8 @@ def test_school_fills_bureau_accepts_dashboard_updates(live_world, sign_in, live
 
     school = sign_in("school-a")
     assert school.url.endswith(f"/{w.year}/schools/{w.school_a.code}/")
+    assert school.locator("#f-primary_teachers").is_visible()
+    assert not school.locator("#f-junior_teachers").is_visible()  # a 小学 has no 初中 fields to fill
     school.fill("#f-primary_students", "不详")
     school.fill("#f-multimedia_rooms", "90")
     school.click("#save")

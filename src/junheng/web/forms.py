@@ -12,7 +12,7 @@ from typing import Any
 from django.http import QueryDict
 
 from junheng.io.template import required_label
-from junheng.schema import COUNTY, ROOMS, SCHOOLS, Field, Table
+from junheng.schema import COUNTY, ROOMS, SCHOOL_TYPES, SCHOOLS, Field, Table
 
 # Filled from the school record and the year; a school cannot change who it is.
 FIXED_SCHOOL_FIELDS = ("year", "county_code", "county_name", "school_code")
@@ -98,3 +98,8 @@ def posted_rooms(data: QueryDict) -> list[dict[str, str]]:
 def room_rows(rooms: list[dict[str, Any]], blank_rows: bool) -> list[dict[str, str]]:
     """The stored rooms, plus a few blank rows to add more when the form can be edited."""
     return [displayed(r) for r in rooms] + [{} for _ in range(BLANK_ROOM_ROWS if blank_rows else 0)]
+
+
+def stages_by_school_type() -> dict[str, list[str]]:
+    """For the form's script: which 学段 fields a school type needs (the others are folded away)."""
+    return {t.label: list(t.stages) for t in SCHOOL_TYPES}

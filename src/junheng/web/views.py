@@ -204,7 +204,7 @@ def school_view(request: HttpRequest, acc: Account, year: int, code: str) -> Htt
         return HttpResponse(status=405)
     return render(request, "web/school.html", {
         "cy": cy, "year": year, "school": school, "sub": sub, "may_edit": may_edit,
-        "sections": forms.school_sections(), "values": values, "errors": errors, "general": general,
+        "sections": forms.school_sections(), "stages_by_type": forms.stages_by_school_type(), "values": values, "errors": errors, "general": general,
         "room_fields": forms.ROOM_FIELDS, "rooms": forms.room_rows(rooms, blank_rows=may_edit),
         "moves": _submission_moves(acc, sub),
     }, status=status)

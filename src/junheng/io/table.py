@@ -146,7 +146,7 @@ def read_sheet(grid: Grid, table: Table, log: ErrorLog) -> Sheet:
     ).select(c.field.id for c in mapped)
     unmapped = [c for c in text_columns if c not in {m.source for m in mapped}]
     filled = _drop_blank_rows(text, body.select(*unmapped, SOURCE_ROW), grid.name, log)
-    if not filled.all():
+    if filled is not None and not filled.all():
         body, text, quick = body.filter(filled), text.filter(filled), quick.filter(filled)
     profile = text.select(column_profile(c.field, c.factor, pl.col(c.field.id)).alias(c.field.id) for c in careful
                           ).row(0, named=True) if careful else {}
@@ -181,12 +181,14 @@ def _typed_column(field: Field, column: Column | None, quick: bool, profile: dic
     return to_typed(field, pl.col(field.id), column.factor, profile).alias(field.id)
 
 
-def _drop_blank_rows(text: pl.DataFrame, unmapped: pl.DataFrame, sheet: str, log: ErrorLog) -> pl.Series:
-    """Which rows have something in them; blank rows between data rows are reported (never a stop).
+def _drop_blank_rows(text: pl.DataFrame, unmapped: pl.DataFrame, sheet: str, log: ErrorLog) -> pl.Series | None:
+    """Which rows have something in them (None: all); blank rows between data rows are reported (never a stop).
 
     ``text`` is normalised (blank cells are null); ``unmapped`` holds the raw ignored columns, whose
     notes still make a row non-blank, and ``source_row``.
     """
+    if any(text.get_column(c).null_count() == 0 for c in text.columns):  # a column filled on every row
+        return None
     filled = pl.any_horizontal(
         *(pl.col(c).is_not_null() for c in text.columns),
         *(pl.col(c).str.strip_chars().str.len_chars().gt(0).fill_null(False)

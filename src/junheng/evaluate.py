@@ -293,8 +293,8 @@ def _funds_checks(scope: pl.DataFrame, county: pl.DataFrame | None, params: Para
     """G6 (small village schools funded as 100 pupils) and Q4 (training ≥ 5% of the budget)."""
     minimum = int(params["G6.min_students"])
     pupils = pl.col("primary_students").fill_null(0) + pl.col("junior_students").fill_null(0)
-    small = ((pl.col("school_type") == "教学点") | ((pl.col("school_type") == "小学") & (pl.col("area_type") == "乡村"))) & (
-        pupils < minimum)
+    village = (pl.col("school_type") == "教学点") | ((pl.col("school_type") == "小学") & (pl.col("area_type") == "乡村"))
+    small = village & (pl.col("ownership") == "公办") & (pupils < minimum)
     norms = (county.select("county_name", "per_pupil_norm_primary") if county is not None
              else pl.DataFrame(schema={"county_name": pl.Utf8, "per_pupil_norm_primary": pl.Float64}))
     frame = scope.join(norms, on="county_name", how="left").select(
@@ -314,14 +314,19 @@ def _funds_checks(scope: pl.DataFrame, county: pl.DataFrame | None, params: Para
     return frame.with_columns(pl.when(pl.col("G6_applies")).then(g6).otherwise(None).alias("G6"), q4.alias("Q4"))
 
 
+IN_SCOPE_ITEMS = ("G3", "G4", "G5", "Q4")  # checked for the schools that form units
+
+
 def _school_checks(schools: pl.DataFrame, rooms: pl.DataFrame | None, county: pl.DataFrame | None,
                    units: pl.DataFrame, params: Params) -> pl.DataFrame:
-    scope = schools.join(units.select("school_code").unique(), on="school_code", how="semi")
-    checks = scope.select("year", "county_code", "county_name", "school_code", "school_name", "school_type",
-                          "primary_max_class_size", "junior_max_class_size")
-    for part in (_g3(scope, rooms, params), _g4_g5(scope, params), _funds_checks(scope, county, params)):
+    """One row per school: G3 G4 G5 Q4 for the schools in scope; G6 for every small village school
+    and 教学点, including those too small to be a unit (they are funded all the same)."""
+    in_scope = pl.col("school_code").is_in(units["school_code"].unique().implode())
+    checks = schools.select("year", "county_code", "county_name", "school_code", "school_name", "school_type",
+                            "primary_max_class_size", "junior_max_class_size", in_scope.alias("in_scope"))
+    for part in (_g3(schools, rooms, params), _g4_g5(schools, params), _funds_checks(schools, county, params)):
         checks = checks.join(part, on="school_code", how="left")
-    return checks
+    return checks.with_columns(pl.when("in_scope").then(pl.col(item)).alias(item) for item in IN_SCOPE_ITEMS)
 
 
 # ── county items: G Q S V ───────────────────────────────────────────────────────────────────
@@ -372,7 +377,7 @@ def _plain(value: Any) -> Any:
     return float(value) if type(value) is Fraction else value
 
 
-SCHOOL_ITEMS = {"G3": None, "G4": None, "G5": None, "G6": "G6_applies", "Q4": None}  # item → applicability column
+SCHOOL_ITEMS = {"G3": "in_scope", "G4": "in_scope", "G5": "in_scope", "G6": "G6_applies", "Q4": "in_scope"}
 NAMES_SHOWN = 8
 
 
@@ -382,7 +387,7 @@ def _school_item_summaries(checks: pl.DataFrame | None) -> dict[str, dict[str, d
         return {}
     aggregations = []
     for item, applies in SCHOOL_ITEMS.items():
-        relevant = pl.col(applies) if applies else pl.lit(True)
+        relevant = pl.col(applies)
         failing, unknown = relevant & (pl.col(item) == False), relevant & pl.col(item).is_null()  # noqa: E712
         aggregations += [
             relevant.sum().alias(f"{item}|relevant"), failing.sum().alias(f"{item}|failing"),
@@ -587,7 +592,9 @@ class Evaluation:
             return []
         out = []
         for c in self.school_checks.iter_rows(named=True):
-            checks = {
+            if not (c["in_scope"] or c["G6_applies"]):
+                continue
+            checks = {} if not c["in_scope"] else {
                 "G3": {"pass": c["G3"], "classes": c["classes"], "rooms_required": c["rooms_required"],
                        "music_rooms": c["music_rooms"], "art_rooms": c["art_rooms"],
                        "music_rooms_total": c["music_rooms_total"], "art_rooms_total": c["art_rooms_total"],

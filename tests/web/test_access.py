@@ -223,3 +223,21 @@ def test_audit_log_is_for_the_bureau_only(world, client, login):
     token = ApiToken.issue(world.bureau)
     response = client.get("/api/audit", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 200 and response.json()
+
+
+@pytest.mark.parametrize("how", ["path", "query", "form", "json"])
+def test_nul_characters_are_refused_before_any_query(world, login, how):
+    """PostgreSQL cannot store NUL: such requests are a clean 400, never a server error."""
+    client = login(world.bureau)
+    token = ApiToken.issue(world.bureau)
+    if how == "path":
+        response = client.get(f"/{world.year}/schools/33%00/")
+    elif how == "query":
+        response = client.get(f"/{world.year}/problems/", {"status": "open\x00"})
+    elif how == "form":
+        response = client.post(reverse("finding", args=[world.year]), {"message": "a\x00b"})
+    else:
+        response = client.patch("/api/problems/1", data=json.dumps({"owner": "a\x00b"}),
+                                content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 400
+    assert "空字符" in response.content.decode()

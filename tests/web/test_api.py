@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 import schemathesis
 from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from junheng.web.models import ApiToken, AuditEntry, Problem, ProblemStatus, Status, Submission
 from junheng.web.results import result_of
@@ -121,6 +124,25 @@ def api_schema(db):
 
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
     schema.auth(refresh_interval=None, retry_on=[])(BureauToken)
+    turns = itertools.count()
+
+    @schema.hook
+    def map_path_parameters(context, path_parameters):
+        """Every other case aims at objects that exist, so the handlers behind the 404s get fuzzed
+        too. Only values the document allows are replaced: a deliberately invalid one stays."""
+        from junheng.web.models import CollectionYear, Problem, School
+
+        if next(turns) % 2 or not path_parameters:
+            return path_parameters
+        allowed = {"year": lambda v: isinstance(v, int) and 1900 <= v <= 2100,
+                   "code": lambda v: isinstance(v, str) and 1 <= len(v) <= 20,
+                   "pk": lambda v: isinstance(v, int) and 1 <= v <= 2**53}
+        real = {"year": CollectionYear.objects.values_list("year", flat=True).first(),
+                "code": School.objects.values_list("code", flat=True).first(),
+                "pk": Problem.objects.values_list("pk", flat=True).first()}
+        return {k: real[k] if k in real and real[k] is not None and allowed[k](v) else v
+                for k, v in path_parameters.items()}
+
     yield schema
     for signal in (signals.request_started, signals.request_finished):
         signal.connect(close_old_connections)
@@ -133,4 +155,7 @@ fuzzed = schemathesis.pytest.from_fixture("api_schema")
 @settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much])
 def test_api_conforms_to_its_openapi_document(case, world):
-    case.call_and_validate()
+    result_of(world.cy)  # the problem list exists
+    # A body of the right shape may still break the importer's rules (a 400 naming each field):
+    # OpenAPI cannot express those, so "schema-valid data is accepted" is not asked of this API.
+    case.call_and_validate(excluded_checks=[positive_data_acceptance])

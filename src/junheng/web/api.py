@@ -16,6 +16,8 @@ from django.utils import timezone
 from ninja import File, Form, NinjaAPI, Path, Query, Schema
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
+from pydantic import BaseModel, field_validator
+from pydantic import Field as PydanticField
 
 from junheng.schema import SCHOOLS
 
@@ -56,6 +58,10 @@ class BearerToken(HttpBearer):
 
 api = NinjaAPI(title="junheng 优质均衡督导评估 API", version="1", auth=BearerToken(), urls_namespace="api",
                description="县域义务教育优质均衡发展督导评估：学校、填报数据、测算结果、问题清单、审计日志。")
+
+
+# Request bodies are plain pydantic models: a ninja Schema also reads attributes off any object,
+# so it would take a JSON array for an empty set of changes.
 
 
 class Error(Schema):
@@ -147,7 +153,7 @@ class SubmissionOut(Schema):
     return_reason: str
 
 
-class SubmissionIn(Schema):
+class SubmissionIn(BaseModel):
     values: dict[str, str | int | float | bool | None]
     rooms: list[dict[str, str | int | float | None]] = []
 
@@ -185,7 +191,7 @@ def put_submission(request, body: SubmissionIn, year: int = YEAR, code: str = CO
     return _submission_out(services.save_values(acc, sub, typed, typed_rooms, request=request))
 
 
-class MoveIn(Schema):
+class MoveIn(BaseModel):
     to: str
     reason: str = ""
 
@@ -254,18 +260,26 @@ def problems(request, year: int | None = YEAR_FILTER, status: str | None = None)
     return [_problem_out(p) for p in found]
 
 
-class ProblemPatch(Schema):
+class ProblemPatch(BaseModel):
     status: str | None = None
-    owner: str | None = None
-    measure: str | None = None
+    owner: str | None = PydanticField(None, max_length=50)
+    measure: str | None = PydanticField(None, max_length=5000)
     deadline: dt.date | None = None
+
+    @field_validator("deadline", mode="before")
+    @classmethod
+    def _iso_date_text(cls, value: Any) -> Any:
+        """Only 2025-08-31 or null: pydantic would also read a number as seconds since 1970."""
+        if value is not None and not isinstance(value, str | dt.date):
+            raise ValueError("整改时限须为日期，如 2025-08-31")
+        return value
 
 
 @api.patch("/problems/{pk}", response={200: ProblemOut, **ERRORS}, summary="修改整改信息或状态")
 def patch_problem(request, body: ProblemPatch, pk: int = ID):
     acc = _acc(request)
     problem = problem_for(acc, pk)
-    changes = body.dict(exclude_unset=True)
+    changes = body.model_dump(exclude_unset=True)
     status = changes.pop("status", None)
     if acc.role == Role.INSPECTOR:
         raise PermissionDenied("督导专家不能修改整改信息")

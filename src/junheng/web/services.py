@@ -189,7 +189,8 @@ def update_problem(acc: Account, problem: Problem, changes: dict[str, Any],
     before = {k: _plain(getattr(problem, k)) for k in PROBLEM_EDITABLE}
     for k in PROBLEM_EDITABLE:
         if k in changes:
-            setattr(problem, k, changes[k])
+            blank = None if k == "deadline" else ""  # clearing a text is an empty text, never null
+            setattr(problem, k, blank if changes[k] is None else changes[k])
     problem.save()
     old, new = audit.changed(before, {k: _plain(getattr(problem, k)) for k in PROBLEM_EDITABLE})
     if old or new:

@@ -100,6 +100,11 @@ def test_bureau_manages_users_and_years(world, login):
     assert not acc.user.is_active
     client.post(reverse("users"), {"action": "create", "username": "weak", "role": "inspector", "password": "123"})
     assert not Account.objects.filter(user__username="weak").exists()
+    response = client.post(reverse("users"), {"action": "create", "username": "x" * 200, "role": "inspector",
+                                              "password": "Another-pass-2024"}, follow=True)
+    assert "用户名最多 150 个字符" in response.content.decode()
+    response = client.post(reverse("schools", args=[world.year]), {"code": "9" * 30, "name": "过长"}, follow=True)
+    assert "学校标识码最多 20 位" in response.content.decode()
     client.post(reverse("schools", args=[world.year]), {"code": "3301019999", "name": "清溪县新建小学"})
     assert world.county.schools.filter(code="3301019999").exists()
     client.post(reverse("years"), {"year": "2025"})

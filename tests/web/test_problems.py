@@ -138,3 +138,15 @@ def test_latest_state_reads_the_latest_evaluation(world, problem_a):
     gone = latest_state(problem_a, dict(result, problems=[]))
     assert gone.resolved and gone.shortfall == 0
     assert latest_state(problem_a, None) is None
+
+
+def test_odd_inputs_get_chinese_answers_not_errors(world, login, problem_a):
+    url = reverse("problem", args=[world.year, problem_a.pk])
+    client = login(world.user_a)
+    response = client.post(url, {"action": "move", "to": "no-such-status"}, follow=True)
+    assert response.status_code == 200 and "不能改为“no-such-status”" in response.content.decode()
+    long_name = "整改" * 80 + ".pdf"
+    client.post(url, {"action": "evidence", "file": SimpleUploadedFile(long_name, b"%PDF")})
+    evidence = problem_a.evidence.get()
+    assert evidence.original_name.endswith(".pdf") and len(evidence.file.name) <= 100
+    assert client.get(reverse("evidence", args=[world.year, problem_a.pk, evidence.pk])).status_code == 200

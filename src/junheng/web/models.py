@@ -198,8 +198,11 @@ class Problem(models.Model):
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:
+    """A unique path that fits the column (100 characters): the name is shortened, its suffix kept."""
     today = dt.date.today()
-    return f"evidence/{instance.problem.county_id}/{today:%Y%m}/{secrets.token_hex(8)}-{filename}"
+    stem, dot, suffix = filename.rpartition(".")
+    short = f"{stem[:40]}.{suffix[:10]}" if dot else filename[:50]
+    return f"evidence/{instance.problem.county_id}/{today:%Y%m}/{secrets.token_hex(8)}-{short}"
 
 
 class Evidence(models.Model):

@@ -5,13 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from junheng.dataset import Dataset
 from junheng.schema import COUNTY, MONITORING, ROOMS, SCHOOLS
+from junheng.standards import StandardError
 
 from . import audit
 from .models import (
@@ -26,7 +30,10 @@ from .models import (
     Status,
     Submission,
 )
-from .results import invalidate, json_rows
+from .results import invalidate, json_rows, standard_of
+
+SCHOOL_CODE_MAX = School._meta.get_field("code").max_length
+SCHOOL_NAME_MAX = School._meta.get_field("name").max_length
 
 
 class WorkflowError(Exception):
@@ -83,7 +90,7 @@ def move_submission(acc: Account, sub: Submission, to: str, reason: str = "",
         raise WorkflowError("尚未填报数据，不能提交")
     allowed = SUBMISSION_MOVES.get(sub.status, {}).get(to)
     if allowed is None:
-        raise WorkflowError(f"当前状态为“{sub.get_status_display()}”，不能改为“{Status(to).label}”")
+        raise WorkflowError(f"当前状态为“{sub.get_status_display()}”，不能改为“{dict(Status.choices).get(to, to)}”")
     if acc.role not in allowed:
         raise PermissionDenied("无权执行此操作")
     if to == Status.RETURNED and not reason.strip():
@@ -146,13 +153,16 @@ def import_county(ds: Dataset, year: int, county: County | None = None, acc: Acc
             {k: v for k, v in room.items() if k not in ("year", "school_code")})
     count = 0
     for values in json_rows(SCHOOLS, ds.schools):
+        if len(values["school_code"]) > SCHOOL_CODE_MAX:
+            raise WorkflowError(f"学校标识码“{values['school_code']}”过长（最多 {SCHOOL_CODE_MAX} 位）")
+        name = values["school_name"][:SCHOOL_NAME_MAX]  # the record's copy; the data keeps the full name
         school = School.objects.filter(code=values["school_code"]).first()
         if school is None:
-            school = School.objects.create(code=values["school_code"], county=county, name=values["school_name"])
+            school = School.objects.create(code=values["school_code"], county=county, name=name)
         elif school.county_id != county.id:
             raise WorkflowError(f"学校标识码 {school.code} 已属于{school.county.name}")
-        elif school.name != values["school_name"]:
-            school.name = values["school_name"]
+        elif school.name != name:
+            school.name = name
             school.save(update_fields=["name"])
         sub = submission_for(school, year)
         save_values(None, sub, values, rooms_by_school.get(school.code, []), request=request,
@@ -202,7 +212,8 @@ def update_problem(acc: Account, problem: Problem, changes: dict[str, Any],
 def move_problem(acc: Account, problem: Problem, to: str, note: str = "",
                  request: HttpRequest | None = None) -> Problem:
     if to not in problem.allowed_transitions(acc.role):
-        raise WorkflowError(f"当前状态为“{problem.get_status_display()}”，不能改为“{ProblemStatus(to).label}”")
+        raise WorkflowError(f"当前状态为“{problem.get_status_display()}”，"
+                            f"不能改为“{dict(ProblemStatus.choices).get(to, to)}”")
     if to == ProblemStatus.SUBMITTED and not problem.evidence.exists():
         raise WorkflowError("提交核验前须上传佐证材料")
     before = problem.status
@@ -223,8 +234,6 @@ def add_evidence(acc: Account, problem: Problem, upload, note: str = "", request
         raise PermissionDenied("督导专家不能上传佐证材料")
     if problem.status == ProblemStatus.CLOSED:
         raise WorkflowError("问题已销号，不能再上传佐证材料")
-    from django.conf import settings
-
     if not upload.size:
         raise WorkflowError("佐证材料文件为空")
     suffix = Path(upload.name).suffix.lower()
@@ -295,6 +304,8 @@ def add_school(acc: Account, code: str, name: str, request: HttpRequest | None =
     code, name = code.strip(), name.strip()
     if not code or not name:
         raise WorkflowError("请填写学校标识码和学校名称")
+    if len(code) > SCHOOL_CODE_MAX or len(name) > SCHOOL_NAME_MAX:
+        raise WorkflowError(f"学校标识码最多 {SCHOOL_CODE_MAX} 位，学校名称最多 {SCHOOL_NAME_MAX} 字")
     if School.objects.filter(code=code).exists():
         raise WorkflowError(f"学校标识码 {code} 已存在")
     school = School.objects.create(county=acc.county, code=code, name=name)
@@ -305,10 +316,6 @@ def add_school(acc: Account, code: str, name: str, request: HttpRequest | None =
 
 def create_account(username: str, role: str, county: County, school: School | None, password: str,
                    actor=None, request: HttpRequest | None = None) -> Account:
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
     username = username.strip()
     if role not in Role.values:
         raise WorkflowError(f"未知角色“{role}”，可选：{'、'.join(Role.values)}")
@@ -319,6 +326,10 @@ def create_account(username: str, role: str, county: County, school: School | No
     if school is not None and school.county_id != county.id:
         raise WorkflowError("学校不属于该县(区)")
     User = get_user_model()
+    try:
+        User._meta.get_field("username").run_validators(username)
+    except ValidationError:
+        raise WorkflowError("用户名最多 150 个字符，只能包含字母、数字和 @ . + - _") from None
     if User.objects.filter(username=username).exists():
         raise WorkflowError(f"用户名“{username}”已存在")
     user = User(username=username)
@@ -355,9 +366,6 @@ def change_user(acc: Account, data, request: HttpRequest | None = None) -> None:
                      summary="启用账号" if target.user.is_active else "停用账号",
                      before={"is_active": not target.user.is_active}, after={"is_active": target.user.is_active})
     elif action == "password":
-        from django.contrib.auth.password_validation import validate_password
-        from django.core.exceptions import ValidationError
-
         password = data.get("password", "")
         try:
             validate_password(password, target.user)
@@ -373,10 +381,6 @@ def change_user(acc: Account, data, request: HttpRequest | None = None) -> None:
 
 def change_standard(acc: Account, standard_id: str, profile_yaml: str, request: HttpRequest | None = None) -> None:
     """The county's standard and local profile; a profile that does not load is refused."""
-    from junheng.standards import StandardError
-
-    from .results import standard_of
-
     county = acc.county
     before = {"standard_id": county.standard_id, "profile_yaml": county.profile_yaml}
     county.standard_id, county.profile_yaml = standard_id, profile_yaml.replace("\r\n", "\n")

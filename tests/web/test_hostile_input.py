@@ -1,0 +1,49 @@
+"""Hostile or odd input on every page never yields a server error (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, reverse
+
+from junheng.schema import COUNTY, SCHOOLS
+from junheng.web import urls
+from junheng.web.models import Problem
+from junheng.web.results import result_of
+
+pytestmark = pytest.mark.django_db
+
+ODD_VALUES = ["", "x" * 5000, "-1", "1e309", "９９", "<script>alert(1)</script>", "2024-02-30", "' OR 1=1 --",
+              "0" * 40, "NaN"]
+FORM_KEYS = ["to", "reason", "action", "owner", "measure", "deadline", "note", "school", "item", "message",
+             "username", "role", "password", "code", "name", "year", "is_open", "standard_id", "profile_yaml",
+             "status", "page", "preview", "room-0-room_type", "room-0-area",
+             *(f.id for f in SCHOOLS.fields), *(f.id for f in COUNTY.fields)]
+ACTIONS = ["edit", "evidence", "move", "create", "toggle", "password", "other"]
+
+
+def page_urls(world, problem) -> list[str]:
+    values = {"year": world.year, "code": world.school_a.code, "pk": problem.pk, "evidence_id": 1,
+              "kind": "problems"}
+    found = []
+    for pattern in urls.urlpatterns:
+        if isinstance(pattern, URLPattern) and pattern.name not in ("logout",):
+            names = pattern.pattern.converters.keys()
+            found.append(reverse(pattern.name, kwargs={k: values[k] for k in names}))
+    return found
+
+
+@pytest.mark.parametrize("odd", ODD_VALUES, ids=range(len(ODD_VALUES)))
+def test_no_page_fails_on_odd_input(world, login, odd):
+    result_of(world.cy)
+    problem = Problem.objects.filter(school=world.school_a).first()
+    for user in (world.bureau, world.user_a):
+        client = login(user)
+        for url in page_urls(world, problem):
+            for action in ACTIONS if ("/problems/" in url or url.startswith("/users/")) else ACTIONS[:1]:
+                data = {key: odd for key in FORM_KEYS} | {"action": action,
+                                                         "file": SimpleUploadedFile("odd.pdf", odd.encode())}
+                response = client.post(url, data)
+                assert response.status_code < 500, (url, action)
+            response = client.get(url, {key: odd for key in ("status", "page", "preview", "next")})
+            assert response.status_code < 500, url

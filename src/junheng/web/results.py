@@ -183,7 +183,7 @@ def sync_problems(cy: CollectionYear, result: dict) -> int:
         p.resolved_in_data = True
         p.save(update_fields=["resolved_in_data"])
     if created or vanished:
-        audit.record(None, "problems.sync", county=cy.county, target=f"{cy.year} 年度问题清单",
+        audit.record("系统（自动测算）", "problems.sync", county=cy.county, target=f"{cy.year} 年度问题清单",
                      summary=f"按最新测算新增问题 {created} 个，{len(vanished)} 个问题在最新测算中已不再出现",
                      after={"created": created, "no_longer_found": len(vanished)})
     return created

@@ -65,12 +65,17 @@ def test_school_rectifies_and_bureau_closes(world, login, problem_a):
     assert problem_a.status == ProblemStatus.REOPENED
 
 
-def test_overdue_is_flagged(world, login, problem_a):
+def test_overdue_is_flagged_and_filtered(world, login, problem_a):
     problem_a.deadline = dt.date(2020, 1, 1)
     problem_a.save()
     assert problem_a.overdue
-    html = login(world.bureau).get(reverse("problems", args=[world.year])).content.decode()
+    client = login(world.bureau)
+    html = client.get(reverse("problems", args=[world.year])).content.decode()
     assert "逾期" in html
+    overdue = client.get(reverse("problems", args=[world.year]), {"overdue": "1"}).content.decode()
+    assert problem_a.message in overdue and overdue.count(f'<tr><td><a href="/{world.year}/problems/') == 1
+    other = client.get(reverse("problems", args=[world.year]), {"school": world.school_b.code}).content.decode()
+    assert problem_a.message not in other
 
 
 def test_inspector_finding_becomes_a_problem(world, login):

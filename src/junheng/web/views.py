@@ -342,11 +342,16 @@ def problems_view(request: HttpRequest, acc: Account, year: int) -> HttpResponse
     cy = collection_year(acc, year)
     result_of(cy, official=True)  # makes sure the list reflects the latest official evaluation
     problems = visible_problems(acc).filter(year=year)
-    status = request.GET.get("status", "")
+    status, code = request.GET.get("status", ""), request.GET.get("school", "")
     if status in ProblemStatus.values:
         problems = problems.filter(status=status)
+    if code:
+        problems = problems.filter(school__code=code)
+    if request.GET.get("overdue") == "1":
+        problems = problems.filter(deadline__lt=timezone.localdate()).exclude(status=ProblemStatus.CLOSED)
     return render(request, "web/problems.html", {"cy": cy, "year": year, "problems": problems,
                                                  "status": status, "statuses": ProblemStatus.choices,
+                                                 "school": code, "overdue": request.GET.get("overdue") == "1",
                                                  "schools": visible_schools(acc)})
 
 

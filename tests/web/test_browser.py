@@ -116,6 +116,7 @@ def test_problem_closed_with_evidence_reaches_the_effects_list(live_world, sign_
     assert "整改验收照片.png" in school.locator("#evidence").inner_text()
     school.click("#move-submitted")
     assert school.locator("#problem-status").inner_text() == "待核验"
+    shot(school, "problem-submitted")
 
     bureau = sign_in("jyj")
     bureau.goto(f"{live_server.url}/{w.year}/problems/{problem.pk}/")

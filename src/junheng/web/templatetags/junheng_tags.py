@@ -33,3 +33,11 @@ def verdict(value):
 @register.filter
 def verdict_css(value):
     return {True: "ok", False: "below", None: "unknown"}.get(value, "unknown")
+
+
+@register.filter
+def figure(value):
+    """A problem's figure: whole numbers (people, rooms, ㎡, 元) without decimals, others with two."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return num(value)

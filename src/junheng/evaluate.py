@@ -125,36 +125,34 @@ def _round3(value: float) -> Fraction:
 def _stage_stats(units: pl.DataFrame, inds: list[Indicator], params: Params, standard: Standard) -> pl.DataFrame:
     """One row per county × 学段 × indicator: units, students, mean, sd, cv, cv_pass …"""
     youzhi = standard.id == "youzhi-2017"
-    long = pl.concat([
-        units.select(
-            *STAGE_KEY, "students",
-            pl.lit(ind.id).alias("indicator"),
-            pl.col(f"{ind.id}_value").alias("value"),
-            (pl.col(f"{ind.id}_met") if youzhi else pl.lit(None, pl.Boolean)).alias("met"),
-            (pl.col(f"{ind.id}_floor_met") if youzhi else pl.lit(None, pl.Boolean)).alias("floor_met"),
-        ) for ind in inds
-    ])
-    group = [*STAGE_KEY, "indicator"]
     students = pl.col("students").cast(pl.Float64)
-    mean = (students * pl.col("value")).sum() / students.sum()
+    ids = [ind.id for ind in inds]
+    # Two passes over the units, all indicators side by side: the weighted means, then the weighted
+    # squared deviations from them (numerically safer than Σ P·X² − P·X̄²).
+    means = units.group_by(STAGE_KEY).agg(
+        ((students * pl.col(f"{i}_value")).sum() / students.sum()).alias(f"{i}_mean") for i in ids)
+    sums = units.join(means, on=list(STAGE_KEY)).group_by(STAGE_KEY, maintain_order=True).agg(
+        pl.len().alias("units"), pl.col("students").sum().alias("students"),
+        *(expr for i in ids for expr in (
+            pl.col(f"{i}_value").is_null().sum().alias(f"{i}_missing"),
+            pl.col(f"{i}_mean").first(),
+            ((students * (pl.col(f"{i}_value") - pl.col(f"{i}_mean")) ** 2).sum() / students.sum()).sqrt()
+            .alias(f"{i}_sd"),
+            (pl.col(f"{i}_met") if youzhi else pl.lit(None, pl.Boolean)).sum().alias(f"{i}_units_meeting"),
+            ((pl.col(f"{i}_floor_met") & ~pl.col(f"{i}_met")) if youzhi else pl.lit(None, pl.Boolean)).sum()
+            .alias(f"{i}_units_at_floor"),
+        )))
+    parts = ("missing", "mean", "sd", "units_meeting", "units_at_floor")
     stats = (
-        long.with_columns(mean.over(group).alias("mean"))
-        .group_by(group, maintain_order=True)
-        .agg(
-            pl.len().alias("units"),
-            pl.col("students").sum().alias("students"),
-            pl.col("value").is_null().sum().alias("missing"),
-            pl.col("mean").first(),
-            ((students * (pl.col("value") - pl.col("mean")) ** 2).sum() / students.sum()).sqrt().alias("sd"),
-            pl.col("met").sum().alias("units_meeting"),
-            (pl.col("floor_met") & ~pl.col("met")).sum().alias("units_at_floor"),
-        )
+        pl.concat([sums.select(*STAGE_KEY, "units", "students", pl.lit(i).alias("indicator"),
+                               *(pl.col(f"{i}_{part}").alias(part) for part in parts)) for i in ids])
         .with_columns(
             pl.when(pl.col("missing") > 0).then(None).otherwise(pl.col("mean")).alias("mean"),
             pl.when((pl.col("missing") > 0) | (pl.col("mean") <= 0)).then(None)
             .when(pl.col("units") == 1).then(0.0)  # one unit: CV 0 by definition (§1.2), not float dust
             .otherwise(pl.col("sd") / pl.col("mean")).alias("cv"),
         )
+        .sort(*STAGE_KEY, pl.col("indicator").replace_strict({i: n for n, i in enumerate(ids)}), maintain_order=True)
     )
     if not youzhi:
         return stats.with_columns(pl.lit(None, pl.Float64).alias("cv_max"), pl.lit(None, pl.Boolean).alias("cv_pass"))
@@ -348,11 +346,13 @@ class _CountyItems:
                 "value": _plain(value), "standard": _plain(threshold), "note": note, **extra}
 
     def missing(self, item_id: str, fields: Iterable[str]) -> dict | None:
-        if self.row is None:
+        row = self.row
+        if row is None:
             return self.item(item_id, None, note="未提供县级指标数据")
-        absent = [f for f in fields if self.row.get(f) is None]
-        if absent:
-            return self.item(item_id, None, note="缺少数据：" + "、".join(_header(f) for f in absent))
+        for f in fields:
+            if row.get(f) is None:
+                absent = [f for f in fields if row.get(f) is None]
+                return self.item(item_id, None, note="缺少数据：" + "、".join(_header(f) for f in absent))
         return None
 
     def declared(self, item_id: str, field_id: str) -> dict:
@@ -385,35 +385,23 @@ def _school_item_summaries(checks: pl.DataFrame | None) -> dict[str, dict[str, d
     """Per county and school item: how many schools it applies to, fail, lack data, and their names."""
     if checks is None:
         return {}
-    aggregations = []
+    outcomes = {}
     for item, applies in SCHOOL_ITEMS.items():
         relevant = pl.col(applies)
-        failing, unknown = relevant & (pl.col(item) == False), relevant & pl.col(item).is_null()  # noqa: E712
-        aggregations += [
-            relevant.sum().alias(f"{item}|relevant"), failing.sum().alias(f"{item}|failing"),
-            unknown.sum().alias(f"{item}|unknown"),
-            _joined(pl.col("school_name").filter(failing).head(NAMES_SHOWN + 1)).alias(f"{item}|failing_names"),
-            _joined(pl.col("school_name").filter(unknown).head(NAMES_SHOWN + 1)).alias(f"{item}|unknown_names"),
-        ]
-    summaries = {}
-    for row in checks.group_by("county_name").agg(aggregations).iter_rows(named=True):
-        summaries[row["county_name"]] = {item: {
-            "relevant": row[f"{item}|relevant"], "failing": row[f"{item}|failing"], "unknown": row[f"{item}|unknown"],
-            "failing_names": _split(row[f"{item}|failing_names"]), "unknown_names": _split(row[f"{item}|unknown_names"]),
-        } for item in SCHOOL_ITEMS}
+        outcomes[item] = {"relevant": relevant, "failing": relevant & (pl.col(item) == False),  # noqa: E712
+                          "unknown": relevant & pl.col(item).is_null()}
+    counts = checks.group_by("county_name").agg(
+        expr.sum().alias(f"{item}|{kind}") for item, kinds in outcomes.items() for kind, expr in kinds.items())
+    summaries = {row["county_name"]: {item: {
+        "relevant": row[f"{item}|relevant"], "failing": row[f"{item}|failing"], "unknown": row[f"{item}|unknown"],
+        "failing_names": [], "unknown_names": []} for item in SCHOOL_ITEMS} for row in counts.iter_rows(named=True)}
+    for item, kinds in outcomes.items():
+        for kind in ("failing", "unknown"):
+            # one more name than shown, so that the note can say 等
+            shown = checks.filter(kinds[kind]).group_by("county_name", maintain_order=True).head(NAMES_SHOWN + 1)
+            for county, name in shown.select("county_name", "school_name").iter_rows():
+                summaries[county][item][f"{kind}_names"].append(name)
     return summaries
-
-
-# Lists of school names travel as one joined string: polars list cells are slow to bring into Python.
-_SEPARATOR = "\x1f"
-
-
-def _joined(names: pl.Expr) -> pl.Expr:
-    return names.str.join(_SEPARATOR)
-
-
-def _split(joined: str | None) -> list[str]:
-    return joined.split(_SEPARATOR) if joined else []
 
 
 def _names(names: list[str], count: int) -> str:
@@ -694,11 +682,11 @@ def _school_summaries(schools: pl.DataFrame) -> dict[str, dict]:
 
 def _unit_summaries(units: pl.DataFrame, youzhi: bool) -> dict[tuple[str, str], dict]:
     compliant = pl.col("compliant") if youzhi else pl.lit(True)
-    frame = units.group_by("county_name", "stage").agg(
-        pl.len().alias("units"), compliant.sum().alias("compliant"),
-        _joined(pl.col("school_name").filter(~compliant)).alias("failing"))
-    return {(row["county_name"], row["stage"]): {**row, "failing": _split(row["failing"])}
-            for row in frame.iter_rows(named=True)}
+    frame = units.group_by("county_name", "stage").agg(pl.len().alias("units"), compliant.sum().alias("compliant"))
+    summaries = {(row["county_name"], row["stage"]): {**row, "failing": []} for row in frame.iter_rows(named=True)}
+    for county, stage, name in units.filter(~compliant).select("county_name", "stage", "school_name").iter_rows():
+        summaries[(county, stage)]["failing"].append(name)
+    return summaries
 
 
 def _counties(standard: Standard, params: Params, year: int, schools: pl.DataFrame, units: pl.DataFrame,

@@ -232,7 +232,8 @@ def run_users_token(args: argparse.Namespace) -> None:
 def run_load(args: argparse.Namespace) -> None:
     from junheng.web.commands import load
 
-    load(args.path, args.year)
+    count = load(args.path, args.year)
+    print(f"已导入 {count} 所学校（{args.year} 年度，作为已审核数据）。")
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:

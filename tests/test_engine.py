@@ -16,7 +16,8 @@ from junheng.exact import at_least, frac
 from junheng.frames import dataset
 from junheng.standards import load_standard
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "cv-worked-example.csv"
+# The official worked example (5 小学, 生均图书册数), copied from shared/examples/.
+EXAMPLE = Path(__file__).parent / "data" / "cv-worked-example.csv"
 
 
 def _example():

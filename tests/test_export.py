@@ -31,11 +31,6 @@ def fill(cell) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def youzhi():
-    return evaluate(demo_dataset(), load_standard("youzhi-2017"))
-
-
-@pytest.fixture(scope="module")
 def workbook(youzhi, tmp_path_factory):
     path = tmp_path_factory.mktemp("export") / "测算表.xlsx"
     assert write_evaluation_xlsx(youzhi, path) == path

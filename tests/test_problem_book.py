@@ -22,14 +22,9 @@ HEADER_ROW = 4  # as Excel shows it
 
 
 @pytest.fixture(scope="module")
-def evaluation():
-    return evaluate(demo_dataset(), load_standard("youzhi-2017"))
-
-
-@pytest.fixture(scope="module")
-def book(evaluation, tmp_path_factory):
+def book(youzhi, tmp_path_factory):
     path = tmp_path_factory.mktemp("problems") / "问题清单.xlsx"
-    write_problem_book(evaluation, path)
+    write_problem_book(youzhi, path)
     return openpyxl.load_workbook(path)
 
 
@@ -38,8 +33,8 @@ def rows_of(sheet, width: int) -> list[list]:
             for r in range(HEADER_ROW + 1, sheet.max_row + 1) if sheet.cell(r, 2).value is not None]
 
 
-def test_county_sheet_lists_every_problem_most_serious_first(evaluation, book):
-    problems = evaluation.to_dict()["problems"]
+def test_county_sheet_lists_every_problem_most_serious_first(youzhi, book):
+    problems = youzhi.to_dict()["problems"]
     sheet = book["问题清单"]
     headers = [sheet.cell(HEADER_ROW, c).value for c in range(1, 13)]
     assert headers == ["序号", "学校标识码", "学校名称", *ITEM_COLUMNS]
@@ -70,8 +65,8 @@ def test_severity_order_ranks_blocking_then_kind_then_relative_gap():
     assert ordered == [items[4], items[3], items[2], items[0], items[1]]
 
 
-def test_one_sheet_per_school_with_plan_columns_and_date_check(evaluation, book):
-    problems = evaluation.to_dict()["problems"]
+def test_one_sheet_per_school_with_plan_columns_and_date_check(youzhi, book):
+    problems = youzhi.to_dict()["problems"]
     codes = {p["school_code"] for p in problems}
     assert len(book.sheetnames) == 1 + len(codes)
     county = book["问题清单"]
@@ -99,16 +94,16 @@ def test_school_sheet_names_are_legal_and_unique(tmp_path):
     schools = demo.schools.with_columns(
         school_name=pl.when(pl.col("school_code").is_in(["3301010026", "3301010027"]))
         .then(pl.lit(awkward)).otherwise(pl.col("school_name")))
-    evaluation = evaluate(type(demo)(schools, demo.rooms, demo.county, demo.monitoring), load_standard("youzhi-2017"))
-    names = openpyxl.load_workbook(write_problem_book(evaluation, tmp_path / "p.xlsx")).sheetnames
+    renamed = evaluate(type(demo)(schools, demo.rooms, demo.county, demo.monitoring), load_standard("youzhi-2017"))
+    names = openpyxl.load_workbook(write_problem_book(renamed, tmp_path / "p.xlsx")).sheetnames
     assert len(names) == len({n.casefold() for n in names})
     assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
     assert sum(1 for n in names if n.startswith("清溪县_白沙镇__西岭_小学")) == 2
 
 
 def test_no_problems_says_so(tmp_path):
-    evaluation = evaluate(demo_dataset(), load_standard("jiben-2012"))
-    assert evaluation.to_dict()["problems"] == []
-    book = openpyxl.load_workbook(write_problem_book(evaluation, tmp_path / "none.xlsx"))
+    jiben = evaluate(demo_dataset(), load_standard("jiben-2012"))
+    assert jiben.to_dict()["problems"] == []
+    book = openpyxl.load_workbook(write_problem_book(jiben, tmp_path / "none.xlsx"))
     assert book.sheetnames == ["问题清单"]
     assert book["问题清单"]["A5"].value == "未发现问题。"

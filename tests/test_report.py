@@ -56,11 +56,6 @@ def tables_captioned(document, words: str) -> list:
 
 
 @pytest.fixture(scope="module")
-def youzhi():
-    return evaluate(demo_dataset(), load_standard("youzhi-2017"))
-
-
-@pytest.fixture(scope="module")
 def youzhi_report(youzhi, tmp_path_factory):
     path = tmp_path_factory.mktemp("report") / "清溪县报告.docx"
     write_report(youzhi, path)

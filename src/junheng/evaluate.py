@@ -32,10 +32,6 @@ STAGE_KEY = ("year", "county_name", "stage")
 COUNTY_KEY = ("year", "county_name")
 
 
-def indicator_ids(standard: Standard) -> list[str]:
-    return list(standard.indicators)
-
-
 def all_of(results: Iterable[bool | None]) -> bool | None:
     """Kleene AND: False if any is False, else None if any is None, else True (also for none)."""
     unknown = False

@@ -24,9 +24,9 @@ import polars as pl
 from junheng.dataset import Dataset
 from junheng.exact import at_least, at_most, dec, frac, typed_less
 from junheng.indicators import INDICATORS, Indicator, exact_value, indicators_of
-from junheng.schema import COUNTY, SCHOOL_TYPE_BY_LABEL, STAGE_ZH
+from junheng.schema import COUNTY, STAGE_ZH
 from junheng.standards import Params, Standard
-from junheng.units import build_units
+from junheng.units import build_units, has_stage
 
 STAGE_KEY = ("year", "county_name", "stage")
 COUNTY_KEY = ("year", "county_name")
@@ -209,10 +209,6 @@ def _composite_pass(composite: float, maximum: Fraction, key: tuple, stats: pl.D
 THROUGH_TYPES = ("九年一贯制学校", "十二年一贯制学校")
 
 
-def _has(stage: str) -> pl.Expr:
-    return pl.col("school_type").is_in([t.label for t in SCHOOL_TYPE_BY_LABEL.values() if stage in t.stages])
-
-
 def _room_minimums(params: Params) -> list[pl.Expr]:
     """Minimum music / art room areas for each school, with the 2019 relaxations when enabled."""
     music, art = pl.lit(params.f("G3.music_min_area")), pl.lit(params.f("G3.art_min_area"))
@@ -222,7 +218,7 @@ def _room_minimums(params: Params) -> list[pl.Expr]:
         art = pl.when(old).then(pl.min_horizontal(art, params.f("G3.transitional.art_min_area"))).otherwise(art)
         largest = pl.max_horizontal(pl.col("primary_max_class_size"), pl.col("junior_max_class_size"))
         small = (pl.col("area_type") == "乡村") & (largest < int(params["G3.transitional.rural_small_max_class"]))
-        rural = pl.when(_has("junior")).then(params.f("G3.transitional.rural_small_junior_min_area")).otherwise(
+        rural = pl.when(has_stage("junior")).then(params.f("G3.transitional.rural_small_junior_min_area")).otherwise(
             params.f("G3.transitional.rural_small_primary_min_area"))
         music = pl.when(small.fill_null(False)).then(pl.min_horizontal(music, rural)).otherwise(music)
         art = pl.when(small.fill_null(False)).then(pl.min_horizontal(art, rural)).otherwise(art)
@@ -231,7 +227,7 @@ def _room_minimums(params: Params) -> list[pl.Expr]:
 
 def _g3(scope: pl.DataFrame, rooms: pl.DataFrame | None, params: Params) -> pl.DataFrame:
     per = int(params["G3.rooms_per_classes"])
-    classes = sum(pl.when(_has(s)).then(pl.col(f"{s}_classes").fill_null(0)).otherwise(0) for s in ("primary", "junior"))
+    classes = sum(pl.when(has_stage(s)).then(pl.col(f"{s}_classes").fill_null(0)).otherwise(0) for s in ("primary", "junior"))
     frame = scope.select("school_code", *_room_minimums(params), classes.alias("classes"),
                          ((classes + per - 1) // per).alias("rooms_required"))
     if rooms is None:
@@ -264,7 +260,7 @@ def _g3(scope: pl.DataFrame, rooms: pl.DataFrame | None, params: Params) -> pl.D
 
 
 def _g4_g5(scope: pl.DataFrame, params: Params) -> pl.DataFrame:
-    pupils = sum(pl.when(_has(s)).then(pl.col(f"{s}_students").fill_null(0)).otherwise(0) for s in ("primary", "junior"))
+    pupils = sum(pl.when(has_stage(s)).then(pl.col(f"{s}_students").fill_null(0)).otherwise(0) for s in ("primary", "junior"))
     through = pl.col("school_type").is_in(THROUGH_TYPES)
     limit = pl.when(through).then(int(params["G4.max_students_through"])).otherwise(int(params["G4.max_students"]))
     if params["G4.transitional.enabled"]:
@@ -274,7 +270,7 @@ def _g4_g5(scope: pl.DataFrame, params: Params) -> pl.DataFrame:
             int(params["G4.transitional.max_students"]))
         limit = pl.when(old | migrant).then(relaxed).otherwise(limit)
     class_checks = [
-        pl.when(_has(s)).then(pl.col(f"{s}_max_class_size") <= int(params[f"G5.max_class_size.{s}"]))
+        pl.when(has_stage(s)).then(pl.col(f"{s}_max_class_size") <= int(params[f"G5.max_class_size.{s}"]))
         .otherwise(True).alias(f"G5_{s}") for s in ("primary", "junior")
     ]
     return scope.select(

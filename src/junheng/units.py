@@ -23,7 +23,8 @@ IDENTITY_FIELDS = ("year", "county_code", "county_name", "school_code", "school_
 UNIT_KEY = ("year", "county_name", "school_code", "stage")
 
 
-def _has_stage(stage: str) -> pl.Expr:
+def has_stage(stage: str) -> pl.Expr:
+    """True for the rows whose school type has pupils of ``stage``."""
     types = [t.label for t in SCHOOL_TYPES if stage in t.stages]
     return pl.col("school_type").is_in(types)
 
@@ -32,7 +33,7 @@ def weighted_pupils(params: Params) -> pl.Expr:
     """Σ_k w_k·P_k over the stages the school type has (高中 included: it takes its share too)."""
     total = pl.lit(0.0)
     for stage in STAGES:
-        pupils = pl.when(_has_stage(stage)).then(pl.col(f"{stage}_students").fill_null(0)).otherwise(0)
+        pupils = pl.when(has_stage(stage)).then(pl.col(f"{stage}_students").fill_null(0)).otherwise(0)
         total = total + params.f(f"split.weight.{stage}") * pupils
     return total
 
@@ -73,7 +74,7 @@ def build_units(schools: pl.DataFrame, params: Params) -> tuple[pl.DataFrame, pl
     in_scope = base.filter(pl.col("exclusion").is_null())
     parts = []
     for stage in COMPULSORY_STAGES:
-        rows = in_scope.filter(_has_stage(stage))
+        rows = in_scope.filter(has_stage(stage))
         students = pl.col(f"{stage}_students").fill_null(0)
         # A school spanning 学段 with no pupils in one of them yields only the other unit.
         excluded.append(rows.filter(students <= 0).select(

@@ -1,0 +1,117 @@
+"""The engine against a plain reference: the standard's formulas written out with exact fractions.
+
+Random counties of every school type that spans 学段, with resources drawn close to the standards
+(where binary floating point would flip a verdict), must give the same values, verdicts and CVs.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from junheng.evaluate import evaluate
+from junheng.frames import dataset
+from junheng.standards import load_standard
+
+STANDARD = load_standard("youzhi-2017")
+P = STANDARD.at(2024)
+WEIGHTS = {"primary": Fraction(1), "junior": Fraction(11, 10), "senior": Fraction(132, 100)}
+TYPES = {"小学": ("primary",), "初中": ("junior",), "九年一贯制学校": ("primary", "junior"),
+         "完全中学": ("junior", "senior"), "十二年一贯制学校": ("primary", "junior", "senior")}
+
+
+def reference(schools: list[dict]) -> tuple[dict, dict]:
+    """Per unit (code, stage): values, met, floor_met, compliant; per stage: the weighted CV of each indicator."""
+    units = {}
+    for s in schools:
+        stages = TYPES[s["school_type"]]
+        weighted = sum(WEIGHTS[k] * s[f"{k}_students"] for k in stages)
+        for stage in ("primary", "junior"):
+            if stage not in stages:
+                continue
+            pupils = s[f"{stage}_students"]
+            share = WEIGHTS[stage] * pupils / weighted
+            facility = {"L4": Fraction(str(s["teaching_area"])),
+                        "L5": Fraction(str(s["sports_field_area"])) + Fraction(str(s["indoor_sports_area"])),
+                        "L6": Fraction(str(s["equipment_value"])), "L7": 100 * Fraction(s["multimedia_rooms"])}
+            values = {
+                "L1": Fraction(100 * s[f"{stage}_teachers_above_degree"], pupils),
+                "L2": Fraction(100 * s[f"{stage}_key_teachers"], pupils),
+                "L3": Fraction(100 * s[f"{stage}_pe_arts_teachers"], pupils),
+                **{k: v * share / pupils for k, v in facility.items()},
+            }
+            met = {k: v >= P[f"{k}.standard.{stage}"] for k, v in values.items()}
+            floor = {k: v >= P["unit.floor_ratio"] * P[f"{k}.standard.{stage}"] for k, v in values.items()}
+            units[(s["school_code"], stage)] = {"values": values, "met": met, "floor": floor, "pupils": pupils,
+                                                "compliant": sum(met.values()) >= 6 and all(floor.values())}
+    cvs = {}
+    for stage in ("primary", "junior"):
+        group = [u for (_, st_), u in units.items() if st_ == stage]
+        if not group:
+            continue
+        total = sum(u["pupils"] for u in group)
+        for ind in ("L1", "L2", "L3", "L4", "L5", "L6", "L7"):
+            mean = sum(u["pupils"] * u["values"][ind] for u in group) / total
+            variance = sum(Fraction(u["pupils"], total) * (u["values"][ind] - mean) ** 2 for u in group)
+            cvs[(stage, ind)] = math.sqrt(variance / mean**2) if mean else None
+    return units, cvs
+
+
+def near(target: Fraction, scale: int, draw) -> int:
+    """A whole amount at, just below or just above ``target`` (the boundaries that matter)."""
+    return max(0, math.ceil(target * scale) + draw(st.integers(-2, 2))) if draw(st.booleans()) else \
+        max(0, int(target * scale * draw(st.sampled_from([Fraction(8, 10), Fraction(9, 10), 1, Fraction(12, 10)]))))
+
+
+@st.composite
+def schools(draw):
+    rows = []
+    for i in range(draw(st.integers(1, 6))):
+        kind = draw(st.sampled_from(list(TYPES)))
+        pupils = {k: draw(st.integers(30, 1600)) for k in ("primary", "junior", "senior")}
+        row = {"year": 2024, "county_name": "参照县", "school_code": f"S{i}", "school_name": f"学校{i}",
+               "school_type": kind, "ownership": "公办", "indoor_sports_area": 0.0}
+        weighted = sum(WEIGHTS[k] * pupils[k] for k in TYPES[kind])
+        stage = TYPES[kind][0] if TYPES[kind][0] != "senior" else "junior"
+        for k in TYPES[kind]:
+            row[f"{k}_students"] = pupils[k]
+            if k == "senior":
+                continue
+            n = pupils[k]
+            row[f"{k}_classes"] = max(1, n // 45)
+            above = near(P[f"L1.standard.{k}"] * n / 100, 1, draw)
+            key = near(P[f"L2.standard.{k}"] * n / 100, 1, draw)
+            pe = near(P[f"L3.standard.{k}"] * n / 100, 1, draw)
+            row[f"{k}_teachers"] = max(above, key, pe, 1)
+            row[f"{k}_teachers_above_degree"], row[f"{k}_key_teachers"], row[f"{k}_pe_arts_teachers"] = above, key, pe
+        # facilities sized on the first 学段's standard for the whole weighted enrolment, in 0.01 steps
+        row["teaching_area"] = near(P[f"L4.standard.{stage}"] * weighted, 100, draw) / 100
+        row["sports_field_area"] = near(P[f"L5.standard.{stage}"] * weighted, 100, draw) / 100
+        row["equipment_value"] = float(near(P[f"L6.standard.{stage}"] * weighted, 1, draw))
+        row["multimedia_rooms"] = near(P[f"L7.standard.{stage}"] * weighted / 100, 1, draw)
+        rows.append(row)
+    return rows
+
+
+@settings(max_examples=60, deadline=None)
+@given(schools())
+def test_engine_matches_the_exact_reference(rows):
+    units, cvs = reference(rows)
+    result = evaluate(dataset(rows), STANDARD).to_dict()
+    assert len(result["units"]) == len(units)
+    for unit in result["units"]:
+        expected = units[(unit["school_code"], unit["stage"])]
+        for ind, value in expected["values"].items():
+            got = unit["indicators"][ind]
+            assert math.isclose(got["value"], float(value), rel_tol=1e-12, abs_tol=1e-12)
+            assert got["met"] == expected["met"][ind], (unit["school_code"], unit["stage"], ind, value)
+            assert got["floor_met"] == expected["floor"][ind], (unit["school_code"], unit["stage"], ind, value)
+        assert unit["compliant"] == expected["compliant"]
+    for (stage, ind), cv in cvs.items():
+        got = result["counties"][0]["stages"][stage]["indicators"][ind]["cv"]
+        assert (got is None) == (cv is None)
+        if cv is not None:
+            assert math.isclose(got, cv, rel_tol=1e-9, abs_tol=1e-12)

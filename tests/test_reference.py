@@ -45,8 +45,16 @@ def reference(schools: list[dict]) -> tuple[dict, dict]:
             }
             met = {k: v >= P[f"{k}.standard.{stage}"] for k, v in values.items()}
             floor = {k: v >= P["unit.floor_ratio"] * P[f"{k}.standard.{stage}"] for k, v in values.items()}
+            # the smallest whole additions that reach the standard: to the unit's own resource, and to the
+            # whole school's (of which the unit gets its share)
+            per = {"L1": 100, "L2": 100, "L3": 100, "L4": 1, "L5": 1, "L6": 1, "L7": 100}
+            own = {k: v * pupils / per[k] for k, v in values.items()}
+            gaps = {k: (max(0, math.ceil(P[f"{k}.standard.{stage}"] * pupils / per[k] - own[k])),
+                        max(0, math.ceil(P[f"{k}.standard.{stage}"] * pupils / per[k] / share - own[k] / share))
+                        if k in facility else None) for k in values if not met[k]}
             units[(s["school_code"], stage)] = {"values": values, "met": met, "floor": floor, "pupils": pupils,
-                                                "compliant": sum(met.values()) >= 6 and all(floor.values())}
+                                                "compliant": sum(met.values()) >= 6 and all(floor.values()),
+                                                "gaps": gaps}
     cvs = {}
     for stage in ("primary", "junior"):
         group = [u for (_, st_), u in units.items() if st_ == stage]
@@ -110,6 +118,11 @@ def test_engine_matches_the_exact_reference(rows):
             assert got["met"] == expected["met"][ind], (unit["school_code"], unit["stage"], ind, value)
             assert got["floor_met"] == expected["floor"][ind], (unit["school_code"], unit["stage"], ind, value)
         assert unit["compliant"] == expected["compliant"]
+    shortfalls = {(p["school_code"], p["stage"], p["item"]): (p["shortfall"], p["school_shortfall"])
+                  for p in result["problems"] if p["kind"] in ("below_standard", "below_floor")}
+    expected_gaps = {(code, stage, ind): (unit_gap, unit_gap if school_gap is None else school_gap)
+                     for (code, stage), u in units.items() for ind, (unit_gap, school_gap) in u["gaps"].items()}
+    assert shortfalls == expected_gaps
     for (stage, ind), cv in cvs.items():
         got = result["counties"][0]["stages"][stage]["indicators"][ind]["cv"]
         assert (got is None) == (cv is None)

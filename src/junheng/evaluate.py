@@ -685,7 +685,7 @@ def _counties(standard: Standard, params: Params, year: int, schools: pl.DataFra
               stats: pl.DataFrame, composites: dict, checks: pl.DataFrame | None, county: pl.DataFrame | None,
               monitoring: pl.DataFrame | None) -> list[dict]:
     youzhi = standard.id == "youzhi-2017"
-    stats_by = _group_rows(stats)
+    stats_by = _stats_by_stage(stats)
     units_by = _unit_summaries(units, youzhi)
     checks_by = _school_item_summaries(checks)
     county_by = _group_rows(county)
@@ -694,8 +694,7 @@ def _counties(standard: Standard, params: Params, year: int, schools: pl.DataFra
     for name, facts in sorted(_school_summaries(schools).items()):
         stages = {}
         for stage in standard.stages:
-            rows = [r for r in stats_by.get(name, []) if r["stage"] == stage]
-            stages[stage] = _stage_entry(standard, rows, units_by.get((name, stage)),
+            stages[stage] = _stage_entry(standard, stats_by.get((name, stage), []), units_by.get((name, stage)),
                                          composites.get((year, name, stage), {}))
         county_rows = county_by.get(name, [])
         entry = {"year": year, "county_code": facts["county_code"], "county_name": name, "stages": stages}
@@ -709,6 +708,16 @@ def _counties(standard: Standard, params: Params, year: int, schools: pl.DataFra
             entry["verdict"] = {"pass": resource is True, "reasons": _jiben_reasons(stages)}
         result.append(entry)
     return result
+
+
+def _stats_by_stage(stats: pl.DataFrame) -> dict[tuple[str, str], list[dict]]:
+    """The stats rows of each county and 学段, in the standard's indicator order."""
+    grouped: dict[tuple[str, str], list[dict]] = {}
+    columns = stats.columns
+    for values in stats.iter_rows():
+        row = dict(zip(columns, values, strict=True))
+        grouped.setdefault((row["county_name"], row["stage"]), []).append(row)
+    return grouped
 
 
 def _stage_entry(standard: Standard, stats: list[dict], units: dict | None, composite: dict) -> dict:

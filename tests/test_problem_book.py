@@ -8,14 +8,8 @@ import pytest
 
 from junheng.demo import demo_dataset
 from junheng.evaluate import evaluate
-from junheng.io.problem_book import (
-    ITEM_COLUMNS,
-    KIND_ORDER,
-    KIND_ZH,
-    PLAN_COLUMNS,
-    severity_key,
-    write_problem_book,
-)
+from junheng.io.problem_book import ITEM_COLUMNS, PLAN_COLUMNS, severity_key, write_problem_book
+from junheng.problems import KIND_ORDER, kind_label
 from junheng.standards import load_standard
 
 HEADER_ROW = 4  # as Excel shows it
@@ -43,7 +37,8 @@ def test_county_sheet_lists_every_problem_most_serious_first(youzhi, book):
     blocking = [row[headers.index("是否影响达标")] == "是" for row in rows]
     assert blocking == sorted(blocking, reverse=True)  # all blocking items first
     assert any(blocking) and not all(blocking)
-    rank = {KIND_ZH[kind]: i for i, kind in enumerate(KIND_ORDER)}
+    params = youzhi.params_by_year[2024]
+    rank = {kind_label(kind, params): i for i, kind in enumerate(KIND_ORDER)}
     kind_ranks = [rank[row[headers.index("问题类型")]] for row, b in zip(rows, blocking, strict=True) if b]
     assert kind_ranks == sorted(kind_ranks)
     by_code = {(p["school_code"], p["item"], p.get("room_type")) for p in problems}

@@ -699,6 +699,8 @@ def _counties(standard: Standard, params: Params, year: int, schools: pl.DataFra
         county_rows = county_by.get(name, [])
         entry = {"year": year, "county_code": facts["county_code"], "county_name": name, "stages": stages}
         if youzhi:
+            entry["unit_rule"] = {"floor_ratio": float(params["unit.floor_ratio"]),
+                                  "min_indicators_met": int(params["unit.min_indicators_met"])}
             items = _CountyItems(standard, params, county_rows[0] if county_rows else None)
             entry.update(_youzhi_areas(items, stages, checks_by.get(name, {}), facts, monitoring_by.get(name, []), year))
         else:

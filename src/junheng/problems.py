@@ -25,6 +25,7 @@ import polars as pl
 from junheng.exact import ceil_whole, frac
 from junheng.indicators import exact_resource, exact_share
 from junheng.schema import STAGE_ZH
+from junheng.standards import Params, percent_text
 
 if TYPE_CHECKING:
     from junheng.evaluate import Evaluation
@@ -32,9 +33,16 @@ if TYPE_CHECKING:
 
 KIND_ORDER = ("below_floor", "below_standard", "rooms_missing", "oversize", "large_class", "training_funds",
               "cv_driver")
-KIND_ZH = {"below_floor": "低于标准85%", "below_standard": "未达标准", "rooms_missing": "专用教室不足",
-           "oversize": "学校规模超标", "large_class": "班额超标", "training_funds": "培训经费不足",
-           "cv_driver": "拉大差异系数"}
+KIND_ZH = {"below_floor": "低于标准的{floor}", "below_standard": "未达到标准", "rooms_missing": "音乐美术专用教室不足",
+           "oversize": "学校规模超标", "large_class": "大班额", "training_funds": "教师培训经费不足",
+           "cv_driver": "拉大校际差异系数"}
+
+
+def kind_label(kind: str, params: Params) -> str:
+    """The Chinese name of a kind of problem; the floor's percentage comes from the parameters."""
+    return KIND_ZH[kind].format(floor=percent_text(params["unit.floor_ratio"]))
+
+
 # A failing CV's drivers: the units that together carry this share of its variance (at most MAX_DRIVERS).
 DRIVER_VARIANCE_SHARE = 0.5
 MAX_DRIVERS = 10
@@ -86,7 +94,8 @@ def _indicator_problems(ev: Evaluation) -> list[dict]:
             if below_floor:
                 floor_gap, _ = indicator_shortfall(ind, row, standard * params["unit.floor_ratio"], params)
                 extra["floor_shortfall"] = floor_gap
-                message += f"；低于标准的85%，至少需增加 {_amount(floor_gap, ind.unit)}方达底线"
+                message += (f"；低于标准的{percent_text(params['unit.floor_ratio'])}，至少需增加 "
+                            f"{_amount(floor_gap, ind.unit)}方达底线")
             elif row["met_count"] < minimum:
                 message += f"；本单元仅 {row['met_count']} 项达标，须至少 {minimum} 项"
             out.append(_problem(

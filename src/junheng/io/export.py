@@ -30,6 +30,7 @@ from junheng.io.xlsx import (
     yes_no,
 )
 from junheng.schema import COMPULSORY_STAGES, STAGE_ZH
+from junheng.standards import percent_text
 
 AREA_NAMES = {"resource": "资源配置", "government": "政府保障程度", "quality": "教育质量", "recognition": "社会认可度"}
 MEAN_FORMAT = "0.00"
@@ -84,6 +85,8 @@ class _CountySheets:
         self.per_unit_standard = any(ind.get("standard") is not None
                                      for u in self.units for ind in u["indicators"].values())
         self.assessed_areas = bool(county.get("areas", {}).get("government"))
+        rule = county.get("unit_rule")  # 优质均衡 only: 基本均衡 has no per-unit standard
+        self.floor_text = percent_text(rule["floor_ratio"]) if rule else ""
 
     def sheet(self, table: str, title: str, widths: list[float], landscape: bool = True) -> Worksheet:
         sheet = self.workbook.add_worksheet(self.names.unique(f"{self.prefix}{table}"))
@@ -216,9 +219,11 @@ class _CountySheets:
 
     # 表Ⅱ-1 ----------------------------------------------------------------------------
     def compliance_counts(self) -> None:
-        per_stage = ["学校数", "达标学校数", "达标比例", "达到85%–100%学校数"]
+        floor = self.floor_text
+        per_stage = ["学校数", "达标学校数", "达标比例", f"达到{floor}–100%学校数"]
         sheet, header_row = self.stage_grid("表Ⅱ-1", "资源配置各项指标达标学校数及比例", per_stage)
-        composite = "学校（学段）达标：至少6项达到标准且每项不低于标准的85%"
+        rule = self.county.get("unit_rule") or {}
+        composite = f"学校（学段）达标：至少{rule.get('min_indicators_met', '')}项达到标准且每项不低于标准的{floor}"
         for row, indicator_id, groups in self.indicator_rows(sheet, header_row, len(per_stage), composite):
             for col, stage_result, figures in groups:
                 if indicator_id:
@@ -284,15 +289,15 @@ class _CountySheets:
         sheet.write_number(row, col, value, self.styles.number(value_format(self.standard, indicator_id), state))
 
     def unit_remark(self, unit: dict) -> str:
-        """备注: the indicators at 85%–100% of the standard (as the 申报表 asks), then those below 85%."""
+        """备注: the indicators between the floor (85%) and the standard (as the 申报表 asks), then those below it."""
         at_floor = [i for i in self.indicators
                     if unit["indicators"].get(i, {}).get("floor_met") and unit["indicators"][i].get("met") is False]
         below = [i for i in self.indicators if unit["indicators"].get(i, {}).get("floor_met") is False]
         parts = []
         if at_floor:
-            parts.append(f"{'、'.join(at_floor)} 达到标准的85%–100%")
+            parts.append(f"{'、'.join(at_floor)} 达到标准的{self.floor_text}–100%")
         if below:
-            parts.append(f"{'、'.join(below)} 低于标准的85%")
+            parts.append(f"{'、'.join(below)} 低于标准的{self.floor_text}")
         return "；".join(parts)
 
     def excluded_table(self) -> None:

@@ -17,19 +17,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from junheng.io.export import belongs_to, county_prefixes
 from junheng.io.xlsx import SheetNames, Styles, atomic_workbook, number_format_for, wrapped_height
+from junheng.problems import KIND_ORDER, kind_label
 from junheng.schema import STAGE_ZH
 
-KIND_ORDER = ("below_floor", "below_standard", "rooms_missing", "oversize", "large_class", "training_funds",
-              "cv_driver")
-KIND_ZH = {
-    "below_floor": "低于标准的85%",
-    "below_standard": "未达到标准",
-    "rooms_missing": "音乐美术专用教室不足",
-    "oversize": "学校规模超标",
-    "large_class": "大班额",
-    "training_funds": "教师培训经费不足",
-    "cv_driver": "拉大校际差异系数",
-}
 ITEM_COLUMNS = ["学段", "指标", "问题类型", "现值", "标准", "缺口", "单位", "是否影响达标", "说明"]
 ITEM_WIDTHS = [6, 28, 14, 10, 10, 10, 6, 8, 40]
 PLAN_COLUMNS = ["整改措施", "责任人", "完成时限", "佐证材料"]
@@ -63,6 +53,7 @@ class _ProblemWriter:
     def __init__(self, workbook, evaluation) -> None:
         self.workbook = workbook
         self.standard = evaluation.standard
+        self.params_by_year = evaluation.params_by_year
         self.styles = Styles(workbook)
         self.names = SheetNames()
         self.input_cell = workbook.add_format({"border": 1, "text_wrap": True, "valign": "top",
@@ -89,7 +80,7 @@ class _ProblemWriter:
         label, message = item_label(problem, self.standard), str(problem.get("message") or "")
         sheet.set_row(row, wrapped_height([(label, ITEM_WIDTHS[1]), (message, ITEM_WIDTHS[8])]))
         sheet.write_string(row, col + 1, label, s.wrap)
-        sheet.write_string(row, col + 2, KIND_ZH.get(problem.get("kind"), str(problem.get("kind") or "")), s.text)
+        sheet.write_string(row, col + 2, kind_label(problem["kind"], self.params_by_year[problem["year"]]), s.text)
         for offset, key in ((3, "value"), (4, "standard")):
             figure = problem.get(key)
             if isinstance(figure, int | float) and not isinstance(figure, bool):

@@ -200,3 +200,8 @@ def apply_profile(standard: Standard, profile: str | Path) -> Standard:
             spec = {**spec, "reference": reference}
         params[pid] = _parameter(pid, spec, path.name, params.get(pid), name, reference)
     return replace(standard, parameters=params, profiles=(*standard.profiles, name))
+
+
+def percent_text(ratio: Any) -> str:
+    """A ratio parameter as the texts print it: 0.85 → 85%."""
+    return f"{float(ratio) * 100:g}%"

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from junheng.schema import STAGE_ZH
+from junheng.standards import percent_text
 
 from .models import CollectionYear, EvaluationSnapshot, Problem, ProblemStatus, School, Status, Submission
 from .results import result_of
@@ -35,7 +36,8 @@ def county_summary(result: dict) -> dict[str, Any] | None:
     verdict = county.get("verdict", {})
     return {"county": county, "areas": areas, "vetoes": vetoes, "pass": verdict.get("pass"),
             "word": verdict_word(verdict.get("pass")), "css": verdict_class(verdict.get("pass")),
-            "reasons": verdict.get("reasons", [])}
+            "reasons": verdict.get("reasons", []),
+            "floor": percent_text(county["unit_rule"]["floor_ratio"]) if "unit_rule" in county else None}
 
 
 def cv_chart(result: dict) -> list[dict[str, Any]]:

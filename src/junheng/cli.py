@@ -7,7 +7,6 @@ Chinese, on standard error, never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -130,21 +129,11 @@ def _load(path: str, standard_id: str, profile: str | None = None):
 
 
 def _write(label: str, path: str | Path, writer: Callable[[Path], object]) -> None:
-    """Write an output through a temporary file, so a failure never leaves half a file behind."""
+    """Run a face's writer (each writes through a temporary file, so a failure leaves no half file)."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial{target.suffix}")
-    try:
-        writer(partial)
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
+    writer(target)
     print(f"已写出{label}：{target}")
-
-
-def write_json(evaluation, path: str | Path) -> None:
-    _write("结果 JSON", path, lambda p: p.write_text(
-        json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8"))
 
 
 def run_evaluate(args: argparse.Namespace) -> None:
@@ -165,7 +154,9 @@ def run_evaluate(args: argparse.Namespace) -> None:
     else:
         print(summary.render(evaluation))
     if args.json:
-        write_json(evaluation, args.json)
+        from junheng.io.evaluation_json import write_evaluation_json
+
+        _write("结果 JSON", args.json, lambda p: write_evaluation_json(evaluation, p))
     if args.xlsx:
         from junheng.io.export import write_evaluation_xlsx
 

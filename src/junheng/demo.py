@@ -17,7 +17,6 @@ same data set; the planned shortfalls hold for every seed.
 
 from __future__ import annotations
 
-import json
 import math
 import random
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from junheng.evaluate import Evaluation, evaluate
 from junheng.io import read_dataset
 from junheng.io.cells import DTYPES
 from junheng.io.dataset_writer import write_dataset_csv, write_dataset_xlsx
+from junheng.io.evaluation_json import write_evaluation_json
 from junheng.io.export import write_evaluation_xlsx
 from junheng.io.problem_book import write_problem_book
 from junheng.report import write_report
@@ -386,16 +386,6 @@ def _monitoring_row(subject: str) -> dict:
 
 
 # ── junheng demo ─────────────────────────────────────────────────────────────
-
-
-def write_evaluation_json(evaluation: Evaluation, path: Path) -> None:
-    """The JSON contract of design.md, written whole or not at all."""
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        partial.write_text(json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 # Every output of the demo beside the data workbook: file name → writer(evaluation, path).

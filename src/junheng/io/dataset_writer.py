@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from junheng.dataset import Dataset
+from junheng.io.files import atomic_path
 from junheng.io.xlsx import Styles, atomic_workbook, text_width
 from junheng.schema import LEVEL_LABELS, TABLES, Table
 
@@ -72,11 +73,6 @@ def write_dataset_csv(dataset: Dataset, folder: str | os.PathLike) -> Path:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for table, frame in supplied_tables(dataset):
-        target = folder / f"{table.id}.csv"
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
+        with atomic_path(folder / f"{table.id}.csv") as temporary:
             display_frame(table, frame).write_csv(temporary, include_bom=True)
-            os.replace(temporary, target)
-        finally:
-            temporary.unlink(missing_ok=True)
     return folder

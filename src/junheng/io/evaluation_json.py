@@ -6,14 +6,11 @@ import json
 import os
 from pathlib import Path
 
+from junheng.io.files import atomic_path
+
 
 def write_evaluation_json(evaluation, path: str | os.PathLike) -> Path:
     """Write ``evaluation.to_dict()`` (values unrounded), whole or not at all."""
-    target = Path(path)
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        partial.write_text(json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
-    return target
+    with atomic_path(path) as temporary:
+        temporary.write_text(json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    return Path(path)

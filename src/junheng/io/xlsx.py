@@ -11,11 +11,12 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
+
+from junheng.io.files import atomic_path
 
 MAX_SHEET_NAME = 31
 _FORBIDDEN_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
@@ -32,15 +33,10 @@ HEADER_FILL = "#DDEBF7"
 @contextmanager
 def atomic_workbook(path: str | os.PathLike) -> Iterator[Workbook]:
     """Yield a new XlsxWriter workbook that replaces ``path`` only once it is completely written."""
-    target = Path(path)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    workbook = xlsxwriter.Workbook(str(temporary), {"strings_to_numbers": False, "strings_to_formulas": False})
-    try:
+    with atomic_path(path) as temporary:
+        workbook = xlsxwriter.Workbook(str(temporary), {"strings_to_numbers": False, "strings_to_formulas": False})
         yield workbook
         workbook.close()
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 class SheetNames:

@@ -13,35 +13,20 @@ before anything is written.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from junheng.io.files import atomic_path
 from junheng.report.county import CountyReport
 from junheng.report.pdf import PdfConverterMissing, ReportError, docx_to_pdf, find_soffice
 
 __all__ = ["PdfConverterMissing", "ReportError", "write_report", "write_reports"]
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def _save_atomically(document, target: Path) -> None:
-    """Write beside the target and rename, so a failure never leaves half a report."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".docx", dir=target.parent)
-    os.close(handle)
-    try:
-        document.save(temporary)
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; a report is an ordinary file
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_path(target) as temporary:
+        document.save(str(temporary))
 
 
 def _county_label(county: dict) -> str:

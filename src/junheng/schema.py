@@ -17,6 +17,14 @@ STAGES = ("primary", "junior", "senior")
 STAGE_ZH = {"primary": "小学", "junior": "初中", "senior": "高中"}
 COMPULSORY_STAGES = ("primary", "junior")
 
+# The four areas of 优质均衡 (the JSON's ``areas``) and the word for a three-valued verdict.
+AREA_ZH = {"resource": "资源配置", "government": "政府保障程度", "quality": "教育质量", "recognition": "社会认可度"}
+
+
+def verdict_zh(passed: bool | None) -> str:
+    """达标 / 未达标 / 未评估 (None: not assessed, data missing)."""
+    return {True: "达标", False: "未达标"}.get(passed, "未评估")
+
 
 @dataclass(frozen=True)
 class SchoolType:

@@ -7,17 +7,10 @@ the official tables print them (means 2 decimals, CVs 3); verdicts come from unr
 
 from __future__ import annotations
 
-from junheng.schema import STAGE_ZH
+from junheng.schema import AREA_ZH, STAGE_ZH, verdict_zh
 
 DETAIL_LIMIT = 3  # up to this many counties are shown in full
 FAILING_UNITS_SHOWN = 20
-
-AREA_ZH = {"resource": "资源配置", "government": "政府保障程度", "quality": "教育质量", "recognition": "社会认可度"}
-
-
-def mark(passed: bool | None) -> str:
-    return {True: "达标", False: "未达标", None: "未评估"}[passed]
-
 
 def _title(evaluation, county: dict) -> str:
     return f"{county['county_name']}（{county['county_code'] or '无代码'}）{county['year']} 年 · {evaluation.standard.label}"
@@ -34,7 +27,7 @@ def _stage_lines(evaluation, county: dict) -> list[str]:
         head = f"{zh}：{s['units']} 个评估单元，在校生 {s['students']:,} 人"
         if youzhi:
             head += f"，资源配置达标单元 {s['units_compliant']} 个"
-        lines.append(head + f" —— {mark(s['pass'])}")
+        lines.append(head + f" —— {verdict_zh(s['pass'])}")
         lines.append("  指标  全县平均值    差异系数   " + ("上限   判定" if youzhi else ""))
         for ind_id, e in s["indicators"].items():
             decimals = evaluation.standard.indicators[ind_id].decimals
@@ -42,7 +35,7 @@ def _stage_lines(evaluation, county: dict) -> list[str]:
             cv = "—" if e["cv"] is None else f"{e['cv']:.3f}"
             row = f"  {ind_id:<4}{mean:>11}{cv:>12}"
             if youzhi:
-                row += f"   ≤{e['cv_max']:.2f}  {mark(e['cv_pass'])}"
+                row += f"   ≤{e['cv_max']:.2f}  {verdict_zh(e['cv_pass'])}"
             lines.append(row)
         composite = "—" if s["composite_cv"] is None else f"{s['composite_cv']:.3f}"
         limit = f"（上限 {s['composite_cv_max']:.2f}）" if "composite_cv_max" in s else "（仅供参考，不作判定）"
@@ -60,7 +53,7 @@ def _county_detail(evaluation, county: dict) -> list[str]:
     lines = [_title(evaluation, county), f"结论：{'通过' if verdict['pass'] else '未通过'}"]
     areas = county.get("areas", {})
     if "government" in areas:
-        parts = [f"{AREA_ZH[a]} {mark(areas[a]['pass'])}" for a in AREA_ZH if a in areas]
+        parts = [f"{AREA_ZH[a]} {verdict_zh(areas[a]['pass'])}" for a in AREA_ZH if a in areas]
         veto = [v for v, present in county["veto"].items() if present]
         parts.append("一票否决 " + ("、".join(veto) if veto else "无"))
         lines.append("  " + " | ".join(parts))

@@ -18,8 +18,17 @@ import polars as pl
 from junheng.dataset import Dataset
 from junheng.io import InputError, InputErrors, read_dataset
 from junheng.io.dataset_writer import write_dataset_csv
-from junheng.io.export import AREA_NAMES
-from junheng.schema import BOOL_FALSE, BOOL_TRUE, SCHOOLS, STAGE_ZH, UNIT_FACTORS, Field, split_header
+from junheng.schema import (
+    AREA_ZH,
+    BOOL_FALSE,
+    BOOL_TRUE,
+    SCHOOLS,
+    STAGE_ZH,
+    UNIT_FACTORS,
+    Field,
+    split_header,
+    verdict_zh,
+)
 
 # Fields that say which row a change is for; changing them would move the change elsewhere.
 KEY_FIELDS = ("year", "school_code")
@@ -158,10 +167,6 @@ def _located(error: InputError, schools: pl.DataFrame) -> str:
 
 # compare ------------------------------------------------------------------------------------
 
-def _verdict(passed: bool | None) -> str:
-    return "未评估" if passed is None else "达标" if passed else "未达标"
-
-
 def _county_key(county: dict) -> tuple:
     return county.get("year"), county.get("county_code") or county.get("county_name")
 
@@ -186,14 +191,14 @@ def _stage_lines(stage: str, before: dict, after: dict) -> list[str]:
         new = after.get("indicators", {}).get(indicator_id) or {}
         cv_old, cv_new = _cv_text(old.get("cv")), _cv_text(new.get("cv"))
         if cv_old != cv_new or old.get("cv_pass") != new.get("cv_pass"):
-            passes = (f"（{_verdict(old.get('cv_pass'))} → {_verdict(new.get('cv_pass'))}）"
+            passes = (f"（{verdict_zh(old.get('cv_pass'))} → {verdict_zh(new.get('cv_pass'))}）"
                       if old.get("cv_pass") != new.get("cv_pass") else "")
             lines.append(f"{zh} {indicator_id} 差异系数：{cv_old} → {cv_new}{passes}")
     composite_old, composite_new = _cv_text(before.get("composite_cv")), _cv_text(after.get("composite_cv"))
     if composite_old != composite_new:
         lines.append(f"{zh}综合差异系数：{composite_old} → {composite_new}")
     if before.get("pass") != after.get("pass"):
-        lines.append(f"{zh}资源配置：{_verdict(before.get('pass'))} → {_verdict(after.get('pass'))}")
+        lines.append(f"{zh}资源配置：{verdict_zh(before.get('pass'))} → {verdict_zh(after.get('pass'))}")
     return lines
 
 
@@ -202,15 +207,15 @@ def _item_lines(before: dict, after: dict) -> list[str]:
     for area_id, area in after.get("areas", {}).items():
         old_area = before.get("areas", {}).get(area_id) or {}
         if old_area.get("pass") != (area or {}).get("pass"):
-            lines.append(f"{AREA_NAMES.get(area_id, area_id)}：{_verdict(old_area.get('pass'))} → "
-                         f"{_verdict((area or {}).get('pass'))}")
+            lines.append(f"{AREA_ZH.get(area_id, area_id)}：{verdict_zh(old_area.get('pass'))} → "
+                         f"{verdict_zh((area or {}).get('pass'))}")
         old_items = old_area.get("items") or {}
         new_items = (area or {}).get("items") or {}
         for item_id, new in new_items.items():
             old = old_items.get(item_id) or {}
             if old.get("pass") != new.get("pass"):
-                lines.append(f"{item_id} {new.get('name') or ''}：{_verdict(old.get('pass'))} → "
-                             f"{_verdict(new.get('pass'))}".replace(" ：", "："))
+                lines.append(f"{item_id} {new.get('name') or ''}：{verdict_zh(old.get('pass'))} → "
+                             f"{verdict_zh(new.get('pass'))}".replace(" ：", "："))
     return lines
 
 
@@ -223,8 +228,8 @@ def compare(before: dict, after: dict) -> list[str]:
         name = f"{county.get('county_name')} {county.get('year')} 年度"
         old_pass = old.get("verdict", {}).get("pass")
         new_pass = county.get("verdict", {}).get("pass")
-        change = "（不变）" if old_pass == new_pass else f"（原为{_verdict(old_pass)}）"
-        lines.append(f"{name} 总体结论：{_verdict(new_pass)}{change}")
+        change = "（不变）" if old_pass == new_pass else f"（原为{verdict_zh(old_pass)}）"
+        lines.append(f"{name} 总体结论：{verdict_zh(new_pass)}{change}")
         for stage, stage_after in county.get("stages", {}).items():
             lines.extend(_stage_lines(stage, old.get("stages", {}).get(stage) or {}, stage_after or {}))
         lines.extend(_item_lines(old, county))
@@ -233,7 +238,7 @@ def compare(before: dict, after: dict) -> list[str]:
         old = old_units.get(_unit_key(unit))
         if old is not None and old.get("compliant") != unit.get("compliant"):
             lines.append(f"{unit.get('school_name')}（{unit.get('school_code')}，{STAGE_ZH.get(unit.get('stage'), '')}）："
-                         f"{_verdict(old.get('compliant'))} → {_verdict(unit.get('compliant'))}")
+                         f"{verdict_zh(old.get('compliant'))} → {verdict_zh(unit.get('compliant'))}")
     if all(line.endswith("（不变）") for line in lines):
         lines.append("其他各项均无变化")
     return lines

@@ -29,10 +29,9 @@ from junheng.io.xlsx import (
     wrapped_height,
     yes_no,
 )
-from junheng.schema import COMPULSORY_STAGES, STAGE_ZH
+from junheng.schema import AREA_ZH, COMPULSORY_STAGES, STAGE_ZH
 from junheng.standards import percent_text
 
-AREA_NAMES = {"resource": "资源配置", "government": "政府保障程度", "quality": "教育质量", "recognition": "社会认可度"}
 MEAN_FORMAT = "0.00"
 CV_FORMAT = "0.000"
 RATIO_FORMAT = "0.00%"
@@ -182,7 +181,7 @@ class _CountySheets:
         row += 1
         if self.assessed_areas:
             self.header(sheet, row, ["评估内容", "说明", "是否达标"])
-            for area_id, name in AREA_NAMES.items():
+            for area_id, name in AREA_ZH.items():
                 row += 1
                 area = self.county["areas"].get(area_id) or {}
                 sheet.write_string(row, 0, name, s.text)
@@ -353,7 +352,7 @@ class _CountySheets:
         for row, (item_id, item) in enumerate((area.get("items") or {}).items(), start=4):
             self._item_row(sheet, row, item_id, item)
         summary_row = 5 + len(area.get("items") or {})
-        sheet.write_string(summary_row, 1, f"{AREA_NAMES[area_id]}结论", self.styles.subtitle)
+        sheet.write_string(summary_row, 1, f"{AREA_ZH[area_id]}结论", self.styles.subtitle)
         sheet.write_string(summary_row, 4, yes_no(area.get("pass")), self.styles.verdict(area.get("pass")))
 
     def _item_row(self, sheet: Worksheet, row: int, item_id: str, item: dict) -> None:
@@ -384,7 +383,7 @@ class _CountySheets:
 def _summary_sheet(workbook, styles: Styles, names: SheetNames, counties: list[dict]) -> None:
     sheet = workbook.add_worksheet(names.unique("各县结论"))
     sheet.write_string(0, 0, "各县测算结论", styles.title)
-    headers = ["县(区)", "年度", "总体结论", *AREA_NAMES.values()]
+    headers = ["县(区)", "年度", "总体结论", *AREA_ZH.values()]
     for col, text in enumerate(headers):
         sheet.write_string(2, col, text, styles.header)
         sheet.set_column(col, col, 14)
@@ -393,7 +392,7 @@ def _summary_sheet(workbook, styles: Styles, names: SheetNames, counties: list[d
         sheet.write_number(row, 1, county["year"], styles.integer)
         passed = county.get("verdict", {}).get("pass")
         sheet.write_string(row, 2, yes_no(passed), styles.verdict(passed))
-        for col, area_id in enumerate(AREA_NAMES, start=3):
+        for col, area_id in enumerate(AREA_ZH, start=3):
             area_pass = (county.get("areas", {}).get(area_id) or {}).get("pass")
             sheet.write_string(row, col, yes_no(area_pass), styles.verdict(area_pass))
 

@@ -29,14 +29,13 @@ from junheng.report.word import (
     page_break,
     start_section,
 )
-from junheng.schema import LEVEL_LABELS, STAGE_ZH
+from junheng.schema import AREA_ZH, LEVEL_LABELS, STAGE_ZH, verdict_zh
 from junheng.standards import Params, Standard
 
 VALUE_DIGITS = 2
 CV_DIGITS = 3
 FAIL_FILL = "FFC7CE"  # red: below the floor (85% of the standard), or a failed check
 FLOOR_FILL = "FFEB9C"  # amber: at the floor but below the standard
-AREAS = (("resource", "资源配置"), ("government", "政府保障程度"), ("quality", "教育质量"), ("recognition", "社会认可度"))
 PROBLEM_KINDS = {
     "below_floor": "指标低于标准的{floor}",
     "below_standard": "指标未达到标准",
@@ -58,12 +57,8 @@ def rounded(value: Any, digits: int) -> str:
     return str(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 
 
-def verdict_text(passed: bool | None) -> str:
-    return {True: "达标", False: "未达标", None: "未评估"}[passed]
-
-
 def verdict_cell(passed: bool | None) -> Cell:
-    return Cell(verdict_text(passed), fill=FAIL_FILL if passed is False else None)
+    return Cell(verdict_zh(passed), fill=FAIL_FILL if passed is False else None)
 
 
 def parameter_text(value: Any) -> str:
@@ -172,7 +167,7 @@ class CountyReport:
         self.title_page()
         self.conclusion()
         self.resources()
-        for area, label in AREAS[1:]:
+        for area, label in list(AREA_ZH.items())[1:]:
             items = self.county.get("areas", {}).get(area)
             if items is not None:
                 self.items_chapter(label, items)
@@ -214,7 +209,7 @@ class CountyReport:
             self.paragraph("主要依据：" if passed else "未达到或未能评估的原因：")
             add_bullets(self.document, reasons)
         rows = []
-        for area, label in AREAS:
+        for area, label in AREA_ZH.items():
             info = self.county.get("areas", {}).get(area)
             if info is not None:
                 rows.append([label, verdict_cell(info.get("pass")), Cell(self.area_summary(area, info), align="left")])
@@ -432,7 +427,7 @@ class CountyReport:
     def items_chapter(self, label: str, info: dict) -> None:
         self.heading(label)
         items = area_items(info)
-        self.paragraph(f"{label}结论：{verdict_text(info.get('pass'))}。{items_summary(info)}。")
+        self.paragraph(f"{label}结论：{verdict_zh(info.get('pass'))}。{items_summary(info)}。")
         rows = [[item_id, Cell(item.get("name", ""), align="left"), *self.item_figures(item),
                  verdict_cell(item.get("pass")), Cell(item.get("note") or "", align="left")]
                 for item_id, item in items.items()]

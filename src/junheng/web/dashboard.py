@@ -9,17 +9,11 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from junheng.schema import STAGE_ZH
+from junheng.schema import AREA_ZH, STAGE_ZH, verdict_zh
 from junheng.standards import percent_text
 
 from .models import CollectionYear, EvaluationSnapshot, Problem, ProblemStatus, School, Status, Submission
 from .results import result_of
-
-AREA_NAMES = {"resource": "资源配置", "government": "政府保障程度", "quality": "教育质量", "recognition": "社会认可度"}
-
-
-def verdict_word(passed: bool | None) -> str:
-    return {True: "达标", False: "未达标", None: "未评估"}[passed]
 
 
 def verdict_class(passed: bool | None) -> str:
@@ -30,12 +24,12 @@ def county_summary(result: dict) -> dict[str, Any] | None:
     if not result.get("counties"):
         return None
     county = result["counties"][0]
-    areas = [{"id": k, "name": AREA_NAMES.get(k, k), "pass": v.get("pass"), "word": verdict_word(v.get("pass")),
+    areas = [{"id": k, "name": AREA_ZH.get(k, k), "pass": v.get("pass"), "word": verdict_zh(v.get("pass")),
               "css": verdict_class(v.get("pass"))} for k, v in county.get("areas", {}).items()]
     vetoes = [k for k, v in county.get("veto", {}).items() if v]
     verdict = county.get("verdict", {})
     return {"county": county, "areas": areas, "vetoes": vetoes, "pass": verdict.get("pass"),
-            "word": verdict_word(verdict.get("pass")), "css": verdict_class(verdict.get("pass")),
+            "word": verdict_zh(verdict.get("pass")), "css": verdict_class(verdict.get("pass")),
             "reasons": verdict.get("reasons", []),
             "floor": percent_text(county["unit_rule"]["floor_ratio"]) if "unit_rule" in county else None}
 

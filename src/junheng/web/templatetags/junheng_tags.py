@@ -2,6 +2,8 @@
 
 from django import template
 
+from junheng.schema import verdict_zh
+
 register = template.Library()
 
 
@@ -27,7 +29,7 @@ def num(value, digits=2):
 
 @register.filter
 def verdict(value):
-    return {True: "达标", False: "未达标", None: "未评估"}.get(value, "未评估")
+    return verdict_zh(value)
 
 
 @register.filter

@@ -533,6 +533,7 @@ class Evaluation:
     counties: list[dict]
     params_by_year: dict[int, Params]
     _problems: list[dict] | None = field(default=None, repr=False)
+    _dict: dict | None = field(default=None, repr=False)
 
     @property
     def indicators(self) -> list[Indicator]:
@@ -591,6 +592,13 @@ class Evaluation:
         return out
 
     def to_dict(self) -> dict:
+        """The JSON contract, built once: every face of one run (JSON, 测算表, 问题清单, report) reads
+        the same dict, so treat it as read-only."""
+        if self._dict is None:
+            self._dict = self._build_dict()
+        return self._dict
+
+    def _build_dict(self) -> dict:
         return {
             "standard": self.standard.id,
             "standard_name": self.standard.label,

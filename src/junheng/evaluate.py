@@ -15,14 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
 import polars as pl
 
 from junheng.dataset import Dataset
-from junheng.exact import at_least, at_most, dec, frac, typed_less
+from junheng.exact import at_least, at_most, dec, frac, round_half_up, typed_less
 from junheng.indicators import INDICATORS, Indicator, exact_value, indicators_of
 from junheng.schema import COUNTY, STAGE_ZH
 from junheng.standards import Params, Standard
@@ -115,7 +115,7 @@ def decimal_sqrt(value: Fraction) -> Decimal:
 
 
 def _round3(value: float) -> Fraction:
-    return Fraction(Decimal(repr(value)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
+    return Fraction(round_half_up(value, 3))
 
 
 def _stage_stats(units: pl.DataFrame, inds: list[Indicator], params: Params, standard: Standard) -> pl.DataFrame:

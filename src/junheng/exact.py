@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import numpy as np
@@ -36,6 +36,12 @@ def dec(value: float | int) -> Decimal:
     """The typed decimal as a :class:`~decimal.Decimal`: exact, and much faster than a Fraction
     where only sums and products are needed (compare ``a ≥ b × c`` rather than ``a / c ≥ b``)."""
     return Decimal(repr(value)) if type(value) is float else Decimal(value)
+
+
+def round_half_up(value: float | int | Decimal, digits: int) -> Decimal:
+    """四舍五入 of the decimal a number stands for, as the official tables print it (0.5015 → 0.502)."""
+    exact = value if isinstance(value, Decimal) else dec(value)
+    return exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
 def typed_less(typed: float, threshold: Fraction) -> bool:

@@ -10,12 +10,13 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+from junheng.exact import round_half_up
 from junheng.indicators import INDICATORS
 from junheng.report import charts
 from junheng.report.charts import Reference
@@ -53,8 +54,7 @@ def rounded(value: Any, digits: int) -> str:
     """四舍五入 to ``digits`` decimals as printed; missing values print as a dash."""
     if value is None:
         return "—"
-    exact = value if isinstance(value, Decimal) else Decimal(repr(value) if isinstance(value, float) else str(value))
-    return str(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+    return str(round_half_up(value if isinstance(value, Decimal | float | int) else Decimal(str(value)), digits))
 
 
 def verdict_cell(passed: bool | None) -> Cell:

@@ -87,6 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FOLDER", default="junheng-demo", help="输出文件夹（默认 ./junheng-demo）")
     p.set_defaults(run=run_demo)
 
+    p = commands.add_parser("sample", help="实地督导：分层随机抽取待查学校", description="按城乡类型和学校类别分层，"
+                            "用可复现的随机种子抽取一个县（区）实地督导的学校（默认 8–12 所）。")
+    p.add_argument("path", metavar="PATH", help="数据集（工作簿或 CSV 文件夹）")
+    p.add_argument("--county", metavar="CODE", help="县(区)代码（数据含多个县时必填）")
+    p.add_argument("--seed", type=int, help="随机种子（不填则随机生成并打印，以便复现）")
+    p.add_argument("--visit-date", metavar="YYYY-MM-DD", type=_iso_date, help="督导日期（据此算出通知学校的日期）")
+    p.set_defaults(run=run_sample)
+
     p = commands.add_parser("serve", help="启动网页应用", description="启动网页应用（默认使用本地 SQLite 数据库）。")
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
     p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
@@ -198,6 +206,33 @@ def run_demo(args: argparse.Namespace) -> None:
     print(f"\n演示数据与全部输出已写入文件夹：{Path(args.out).resolve()}")
 
 
+def _iso_date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是 YYYY-MM-DD 格式的日期") from None
+
+
+def run_sample(args: argparse.Namespace) -> None:
+    import polars as pl
+
+    from junheng.inspection.sampling import draw_sample, render
+    from junheng.io import read_dataset_with_warnings
+
+    dataset, warnings = read_dataset_with_warnings(args.path)
+    for warning in warnings:
+        print(f"提示：{warning}", file=sys.stderr)
+    schools = dataset.schools
+    if args.county:
+        schools = schools.filter(pl.col("county_code") == args.county)
+        if schools.is_empty():
+            codes = "、".join(sorted(c for c in dataset.schools["county_code"].unique().to_list() if c))
+            raise UsageError(f"数据中没有县(区)代码为 {args.county} 的学校（有：{codes or '无代码'}）")
+    print(render(draw_sample(schools, seed=args.seed, visit_date=args.visit_date)))
+
+
 def run_serve(args: argparse.Namespace) -> None:
     from junheng.web.commands import serve
 
@@ -251,6 +286,9 @@ def _user_errors() -> tuple[type[BaseException], ...]:
         errors.append(CommandError)
     except ImportError:
         pass
+    from junheng.inspection import SamplingError
+
+    errors.append(SamplingError)
     return tuple(errors)
 
 

@@ -95,6 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--visit-date", metavar="YYYY-MM-DD", type=_iso_date, help="督导日期（据此算出通知学校的日期）")
     p.set_defaults(run=run_sample)
 
+    p = commands.add_parser("check", help="数据核查：与上一年度比较、同校两县、合计不符", description="复核前的数据核查："
+                            "与上一年度相比变化过大或校舍面积减少的数值、撤并与新增学校、更名、同一学校出现在两个县、"
+                            "县级专任教师总数与各校合计不符。")
+    p.add_argument("path", metavar="PATH", help="本年度数据集（工作簿或 CSV 文件夹）")
+    p.add_argument("--last", metavar="PATH", help="上一年度数据集")
+    p.set_defaults(run=run_check)
+
     p = commands.add_parser("serve", help="启动网页应用", description="启动网页应用（默认使用本地 SQLite 数据库）。")
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
     p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
@@ -204,6 +211,23 @@ def run_demo(args: argparse.Namespace) -> None:
     evaluation = demo(Path(args.out))
     print(summary.render(evaluation))
     print(f"\n演示数据与全部输出已写入文件夹：{Path(args.out).resolve()}")
+
+
+def run_check(args: argparse.Namespace) -> None:
+    from junheng.io import read_dataset_with_warnings
+    from junheng.monitoring import check_dataset
+
+    datasets = []
+    for path in (args.path, args.last):
+        if path:
+            dataset, warnings = read_dataset_with_warnings(path)
+            for warning in warnings:
+                print(f"提示：{warning}", file=sys.stderr)
+            datasets.append(dataset)
+    flags = check_dataset(datasets[0], datasets[1] if args.last else None)
+    for flag in flags:
+        print(flag.message)
+    print(f"共 {len(flags)} 项需核实。" if flags else "未发现需核实的数据。")
 
 
 def _iso_date(text: str):

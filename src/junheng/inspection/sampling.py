@@ -16,11 +16,11 @@ import secrets
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import polars as pl
-import yaml
+
+from junheng.parameter_files import values_in_force
 
 HERE = Path(__file__).parent
 AREA_UNKNOWN = "城乡类型未填"
@@ -49,17 +49,11 @@ class SamplingParameters:
 
 def load_sampling_parameters(year: int) -> SamplingParameters:
     """The sampling parameters in force on 1 September of ``year`` (``sampling.yaml``)."""
-    data = yaml.safe_load((HERE / "sampling.yaml").read_text(encoding="utf-8"))
-    when = dt.date(int(year), 9, 1)
-    values: dict[str, Any] = {}
-    for pid, spec in data["parameters"].items():
-        dated = sorted((dt.date.fromisoformat(str(d)), v) for d, v in spec["values"].items())
-        values[pid] = next((v for d, v in reversed(dated) if d <= when), dated[0][1])
+    values, references = values_in_force(HERE / "sampling.yaml", year)
     return SamplingParameters(
         min_schools=int(values["sample.min_schools"]), max_schools=int(values["sample.max_schools"]),
         rate=Fraction(str(values["sample.rate"])), school_types=tuple(values["sample.school_types"]),
-        notice_days=int(values["sample.notice_days"]),
-        references={pid: spec["reference"] for pid, spec in data["parameters"].items()},
+        notice_days=int(values["sample.notice_days"]), references=references,
     )
 
 

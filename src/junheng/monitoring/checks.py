@@ -1,0 +1,115 @@
+"""Checks of one year's data against last year's and against itself (see the package docstring)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from junheng.dataset import Dataset
+from junheng.parameter_files import values_in_force
+from junheng.schema import SCHOOLS
+
+HERE = Path(__file__).parent
+# The kind of threshold under which a change is too small to flag, by the field's unit.
+_CHANGE_KIND = {"㎡": "area", "元": "money"}
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One finding for the bureau's or the reviewer's attention; ``kind`` is a stable id."""
+
+    kind: str  # yoy_change | yoy_fall | school_missing | school_new | name_changed | two_counties | total_mismatch
+    message: str  # Chinese, complete on its own
+    county_code: str | None = None
+    school_code: str | None = None
+    field: str | None = None
+    last: Any = None
+    this: Any = None
+
+
+def load_check_parameters(year: int) -> dict[str, Any]:
+    return values_in_force(HERE / "checks.yaml", year)[0]
+
+
+def _label(field_id: str) -> str:
+    field = SCHOOLS.field(field_id)
+    return f"{field.header}" + (f"({field.unit})" if field.unit else "")
+
+
+def _number(value: Any) -> str:
+    return f"{Decimal(repr(value)).normalize():f}" if isinstance(value, float) else str(value)
+
+
+def year_on_year(this: pl.DataFrame, last: pl.DataFrame, params: dict[str, Any] | None = None) -> list[Flag]:
+    """Schools of ``this`` year against ``last`` year's, matched by 学校标识码: large moves of any
+    number field, falls of the fields that do not ordinarily fall, vanished and new schools, and
+    renamed ones."""
+    year = int(this["year"].max())
+    params = params or load_check_parameters(year)
+    share = Decimal(str(params["yoy.max_relative_change"]))
+    non_decreasing = set(params["yoy.non_decreasing"])
+    numeric = [f for f in SCHOOLS.fields if f.type in ("int", "decimal") and f.id in this.columns
+               and f.id in last.columns and f.id != "year" and f.id != "built_year"]
+    keep = ["school_code", "school_name", "county_code", *(f.id for f in numeric)]
+    pairs = this.select(keep).join(last.select(keep), on="school_code", how="full", suffix="_last", coalesce=True)
+    flags: list[Flag] = []
+    for row in pairs.iter_rows(named=True):
+        code, county = row["school_code"], row["county_code"] or row["county_code_last"]
+        if row["school_name"] is None:
+            flags.append(Flag("school_missing", f"{row['school_name_last']}（{code}）上一年度有数据，本年度没有：请说明撤并、停办或漏报",
+                              county, code))
+            continue
+        if row["school_name_last"] is None:
+            flags.append(Flag("school_new", f"{row['school_name']}（{code}）为本年度新增学校：请核对新建或更名", county, code))
+            continue
+        if row["school_name"] != row["school_name_last"]:
+            flags.append(Flag("name_changed", f"{code} 的学校名称由“{row['school_name_last']}”改为“{row['school_name']}”",
+                              county, code, "school_name", row["school_name_last"], row["school_name"]))
+        for field in numeric:
+            now, before = row[field.id], row[f"{field.id}_last"]
+            if now is None or before is None:
+                continue
+            change = Decimal(repr(now)) - Decimal(repr(before))
+            minimum = Decimal(str(params[f"yoy.min_change.{_CHANGE_KIND.get(field.unit, 'count')}"]))
+            where = f"{row['school_name']}（{code}）{_label(field.id)}"
+            if field.id in non_decreasing and change < 0:
+                flags.append(Flag("yoy_fall", f"{where}由 {_number(before)} 减少为 {_number(now)}：校舍场地面积通常不会减少，请说明",
+                                  county, code, field.id, before, now))
+            elif abs(change) >= minimum and (before == 0 or abs(change) > share * Decimal(repr(before))):
+                ratio = "" if before == 0 else f"（{'+' if change > 0 else ''}{change / Decimal(repr(before)):.0%}）"
+                flags.append(Flag("yoy_change", f"{where}由 {_number(before)} 变为 {_number(now)}{ratio}，"
+                                  f"超过 {share:.0%}：请学校说明，教育局复核", county, code, field.id, before, now))
+    return flags
+
+
+def _two_counties(schools: pl.DataFrame) -> list[Flag]:
+    county = pl.coalesce("county_code", "county_name")
+    doubles = (schools.group_by("year", "school_code").agg(county.unique().alias("counties"), pl.col("school_name").first())
+               .filter(pl.col("counties").list.len() > 1).sort("school_code"))
+    return [Flag("two_counties", f"{row['school_name']}（{row['school_code']}）同时出现在 {'、'.join(sorted(row['counties']))} "
+                 "两个县（区）的数据中", None, row["school_code"]) for row in doubles.iter_rows(named=True)]
+
+
+def _teacher_totals(dataset: Dataset) -> list[Flag]:
+    if dataset.county is None or "teachers_total" not in dataset.county.columns:
+        return []
+    key = "county_code" if dataset.schools["county_code"].null_count() == 0 else "county_name"
+    summed = dataset.schools.group_by("year", key).agg(
+        (pl.col("primary_teachers").fill_null(0) + pl.col("junior_teachers").fill_null(0)).sum().alias("summed"))
+    rows = dataset.county.join(summed, on=["year", key], how="inner").filter(
+        pl.col("teachers_total").is_not_null() & (pl.col("teachers_total") != pl.col("summed")))
+    return [Flag("total_mismatch", f"{row['county_name']} 县级指标“专任教师总数”为 {row['teachers_total']}，"
+                 f"各校小学、初中专任教师数合计为 {row['summed']}：请核对", row.get("county_code"), None,
+                 "teachers_total", row["teachers_total"], row["summed"]) for row in rows.iter_rows(named=True)]
+
+
+def check_dataset(dataset: Dataset, last: Dataset | None = None) -> list[Flag]:
+    """Every check that applies: identity and totals within the data, and year on year if given."""
+    flags = _two_counties(dataset.schools) + _teacher_totals(dataset)
+    if last is not None:
+        flags += year_on_year(dataset.schools, last.schools)
+    return flags

@@ -102,6 +102,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--last", metavar="PATH", help="上一年度数据集")
     p.set_defaults(run=run_check)
 
+    p = commands.add_parser("warn", help="年度监测预警：按近年趋势明年将不达标的学校和差异系数",
+                            description="读取两个及以上年度的数据（可为多个文件，或一个含多个年度的文件），"
+                            "按近年趋势预测下一年度，列出现在达标、明年将不达标的学校指标、学校规模和差异系数，以及触发的人数。")
+    p.add_argument("paths", metavar="PATH", nargs="+", help="各年度数据集（工作簿或 CSV 文件夹）")
+    _standard_args(p)
+    p.set_defaults(run=run_warn)
+
     p = commands.add_parser("serve", help="启动网页应用", description="启动网页应用（默认使用本地 SQLite 数据库）。")
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
     p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
@@ -211,6 +218,19 @@ def run_demo(args: argparse.Namespace) -> None:
     evaluation = demo(Path(args.out))
     print(summary.render(evaluation))
     print(f"\n演示数据与全部输出已写入文件夹：{Path(args.out).resolve()}")
+
+
+def run_warn(args: argparse.Namespace) -> None:
+    from junheng.monitoring import early_warnings
+
+    evaluations = [_load(path, args.standard, args.profile)[2].to_dict() for path in args.paths]
+    warnings = early_warnings(evaluations)
+    years = sorted({c["year"] for e in evaluations for c in e["counties"]})
+    if len(years) < 2:
+        raise UsageError(f"预警至少需要两个年度的数据，现在只有：{'、'.join(map(str, years))}")
+    for warning in warnings:
+        print(warning.message)
+    print(f"按 {years[0]}–{years[-1]} 年的趋势，{years[-1] + 1} 年共 {len(warnings)} 项预警。")
 
 
 def run_check(args: argparse.Namespace) -> None:

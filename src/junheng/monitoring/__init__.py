@@ -9,5 +9,6 @@
 """
 
 from junheng.monitoring.checks import Flag, check_dataset, load_check_parameters, year_on_year
+from junheng.monitoring.trends import EarlyWarning, early_warnings
 
-__all__ = ["Flag", "check_dataset", "load_check_parameters", "year_on_year"]
+__all__ = ["EarlyWarning", "Flag", "check_dataset", "early_warnings", "load_check_parameters", "year_on_year"]

@@ -93,7 +93,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--county", metavar="CODE", help="县(区)代码（数据含多个县时必填）")
     p.add_argument("--seed", type=int, help="随机种子（不填则随机生成并打印，以便复现）")
     p.add_argument("--visit-date", metavar="YYYY-MM-DD", type=_iso_date, help="督导日期（据此算出通知学校的日期）")
+    p.add_argument("--xlsx", metavar="FILE", help="写出抽中学校的实地核查表（报送值、核查方法，留空待填实地核查值）")
     p.set_defaults(run=run_sample)
+
+    p = commands.add_parser("findings", help="实地督导：比对核查表，列出核查发现并生成整改通知",
+                            description="读取填好的实地核查表，列出实地核查值与报送值不符的项目；"
+                            "--docx-dir 为每所有问题的学校写出整改通知（Word）。")
+    p.add_argument("path", metavar="核查表.xlsx", help="junheng sample --xlsx 写出并已填写的核查表")
+    p.add_argument("--docx-dir", metavar="DIR", help="整改通知写入的文件夹（每校一份）")
+    p.add_argument("--deadline", metavar="YYYY-MM-DD", type=_iso_date, help="整改报告报送期限（默认 30 天后）")
+    p.add_argument("--issuer", default="县人民政府教育督导室", help="落款单位")
+    p.add_argument("--year", type=int, help="参数年度（默认今年）")
+    p.set_defaults(run=run_findings)
 
     p = commands.add_parser("check", help="数据核查：与上一年度比较、同校两县、合计不符", description="复核前的数据核查："
                             "与上一年度相比变化过大或校舍面积减少的数值、撤并与新增学校、更名、同一学校出现在两个县、"
@@ -274,7 +285,35 @@ def run_sample(args: argparse.Namespace) -> None:
         if schools.is_empty():
             codes = "、".join(sorted(c for c in dataset.schools["county_code"].unique().to_list() if c))
             raise UsageError(f"数据中没有县(区)代码为 {args.county} 的学校（有：{codes or '无代码'}）")
-    print(render(draw_sample(schools, seed=args.seed, visit_date=args.visit_date)))
+    sample = draw_sample(schools, seed=args.seed, visit_date=args.visit_date)
+    print(render(sample))
+    if args.xlsx:
+        from junheng.inspection.checklist import write_checklist
+
+        _write("实地核查表", args.xlsx, lambda p: write_checklist(sample, dataset, p))
+
+
+def run_findings(args: argparse.Namespace) -> None:
+    import datetime as dt
+
+    from junheng.inspection.checklist import read_checklist
+    from junheng.inspection.findings import compare, write_notice
+
+    rows = read_checklist(args.path)
+    findings, unchecked = compare(rows, args.year or dt.date.today().year)
+    for finding in findings:
+        print(finding.message)
+    checked = len(rows) - unchecked
+    print(f"共核查 {checked} 项，{len(findings)} 项与报送不符" + (f"；{unchecked} 项未填实地核查值，视为未核查。" if unchecked else "。"))
+    if args.docx_dir:
+        deadline = args.deadline or dt.date.today() + dt.timedelta(days=30)
+        by_school: dict[str, list] = {}
+        for finding in findings:
+            by_school.setdefault(finding.row.school_code or finding.row.sheet, []).append(finding)
+        for school_findings in by_school.values():
+            name = school_findings[0].row.school_name
+            _write("整改通知", Path(args.docx_dir) / f"{name}-整改通知.docx",
+                   lambda p, f=school_findings: write_notice(f, p, deadline=deadline, issuer=args.issuer))
 
 
 def run_serve(args: argparse.Namespace) -> None:
@@ -330,9 +369,9 @@ def _user_errors() -> tuple[type[BaseException], ...]:
         errors.append(CommandError)
     except ImportError:
         pass
-    from junheng.inspection import SamplingError
+    from junheng.inspection import ChecklistError, SamplingError
 
-    errors.append(SamplingError)
+    errors += [SamplingError, ChecklistError]
     return tuple(errors)
 
 

@@ -6,6 +6,10 @@ its best schools. The draw is reproducible: the same data, seed and parameters g
 schools, and the seed is recorded with the sample (``shared/spec/standard.md`` §1.6, procedure).
 """
 
+from junheng.inspection.checklist import ChecklistError, read_checklist, write_checklist
 from junheng.inspection.sampling import Sample, SamplingError, draw_sample, load_sampling_parameters
 
-__all__ = ["Sample", "SamplingError", "draw_sample", "load_sampling_parameters"]
+__all__ = [
+    "ChecklistError", "Sample", "SamplingError", "draw_sample", "load_sampling_parameters", "read_checklist",
+    "write_checklist",
+]

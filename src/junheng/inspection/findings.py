@@ -1,0 +1,88 @@
+"""From a filled 核查表 to findings and 整改通知.
+
+A finding is a field whose value seen on site differs from the reported one by more than the
+tolerance of its kind (``visit.tolerance.*`` in ``sampling.yaml``: counts exactly, areas and money
+within a share for measuring error). Each school with findings gets a 整改通知 (Word) that lists
+them, asks for the data to be corrected and for a 整改报告 by the deadline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+from junheng.inspection.checklist import CheckRow
+from junheng.io.files import atomic_path
+from junheng.parameter_files import values_in_force
+from junheng.report.word import add_table, new_document
+from junheng.schema import SCHOOLS
+
+HERE = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Finding:
+    row: CheckRow
+    difference: float
+    message: str
+
+
+def _kind(field_id: str) -> str:
+    if field_id.startswith("rooms."):
+        return "count"
+    unit = SCHOOLS.field(field_id).unit
+    return {"㎡": "area", "元": "money"}.get(unit, "count")
+
+
+def _text(value: float | None) -> str:
+    return "未报送" if value is None else f"{Decimal(repr(value)).normalize():f}"
+
+
+def compare(rows: list[CheckRow], year: int) -> tuple[list[Finding], int]:
+    """(findings, rows not checked): a row with no 实地核查值 was not checked and is counted apart."""
+    values, _ = values_in_force(HERE / "sampling.yaml", year)
+    findings, unchecked = [], 0
+    for row in rows:
+        if row.seen is None:
+            unchecked += 1
+            continue
+        kind = _kind(row.field)
+        tolerance = Decimal(str(values[f"visit.tolerance.{kind}"]))
+        seen = Decimal(repr(row.seen))
+        reported = None if row.reported is None else Decimal(repr(row.reported))
+        allowed = tolerance if kind == "count" else tolerance * abs(reported or 0)
+        if reported is not None and abs(seen - reported) <= allowed:
+            continue
+        difference = seen - (reported or 0)
+        findings.append(Finding(row, float(difference), (
+            f"{row.school_name}：{row.label}报送 {_text(row.reported)}，实地核查 {_text(row.seen)}"
+            + (f"（{'多报' if difference < 0 else '少报'} {_text(float(abs(difference)))}）" if reported is not None else "")
+            + (f"；{row.note}" if row.note else ""))))
+    return findings, unchecked
+
+
+def write_notice(findings: list[Finding], path: str | os.PathLike, *, deadline: dt.date, issuer: str) -> Path:
+    """整改通知 for one school: the findings, what to do, by when."""
+    school = findings[0].row
+    document = new_document()
+    title = document.add_paragraph(style="Title")
+    title.add_run(f"关于{school.school_name}实地督导核查问题的整改通知")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph(f"{school.school_name}：")
+    document.add_paragraph(
+        f"经实地督导核查，你校报送的县域义务教育优质均衡发展自评数据有 {len(findings)} 项与实地核查结果不符（见下表）。"
+        f"请逐项核实，更正报送数据并说明原因；确属办学条件不足的，制定整改措施，于 {deadline.isoformat()} 前"
+        "将整改报告（含更正后的数据、整改措施、责任人、完成时限和佐证材料）报送教育局督导室。")
+    add_table(document, ["序号", "核查内容", "报送值", "实地核查值", "说明"],
+              [[str(n), f.row.label, _text(f.row.reported), _text(f.row.seen), f.row.note]
+               for n, f in enumerate(findings, start=1)], [1, 5, 2, 2, 4])
+    closing = document.add_paragraph(f"{issuer}\n{dt.date.today().isoformat()}")
+    closing.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    with atomic_path(path) as temporary:
+        document.save(str(temporary))
+    return Path(path)

@@ -7,8 +7,10 @@ import pytest
 
 from junheng.demo import demo_dataset
 from junheng.evaluate import evaluate
+from junheng.io.dataset_writer import write_dataset_xlsx
 from junheng.standards import load_standard
 from junheng.whatif import WhatIfError, apply_overrides, compare, parse_sets
+from test_cli import junheng
 
 # In the demo county 清溪县白沙镇西岭小学 fails only on L3 (1 体育艺术 teacher for 214 pupils).
 FAILING_SCHOOL = "3301010027"
@@ -136,3 +138,20 @@ def test_a_school_in_several_years_is_changed_in_its_latest_year(demo):
     values = dict(changed.filter(pl.col("school_code") == FAILING_SCHOOL).select("year", "primary_pe_arts_teachers")
                   .iter_rows())
     assert values == {2023: 1, 2024: 4}
+
+
+def test_profile_comparison_lists_every_changed_verdict_cv_and_item(tmp_path):
+    """``evaluate --profile`` compares with the national standard: G7 at 8000 元 fails the demo's 7200 元,
+    L4 without 室内体育用房 moves its CV, G5 at 40 keeps failing but by more schools."""
+    book = tmp_path / "清溪县-2024.xlsx"
+    write_dataset_xlsx(demo_dataset(), book)
+    profile = tmp_path / "某省细则.yaml"
+    profile.write_text("name: 某省细则\nreference: 某教督〔2024〕1号\nparameters:\n  G7.min_per_pupil_funds: 8000\n"
+                       "  L4.excludes_indoor_sports: true\n  G5.max_class_size.primary: 40\n", encoding="utf-8")
+    result = junheng("evaluate", book, "--profile", profile)
+    assert result.returncode == 0, result.stderr
+    changes = result.stdout.split("与原结果相比：", 1)[1]
+    assert "其他各项均无变化" not in changes
+    assert "G7 特殊教育学校生均公用经费不低于8000元：达标 → 未达标" in changes
+    assert "小学 L4 差异系数：" in changes
+    assert "G5 小学、初中所有班级学生数分别不超过40人、50人：未达标" in changes

@@ -9,7 +9,12 @@ A province or city *profile* (a YAML file) overrides some parameters::
     reference: 某教督〔2019〕X号
     parameters:
       G7.min_per_pupil_funds: 8000              # replaces the value at every date
-      G3.transitional.enabled: {values: {2019-01-01: true}, reference: …}
+      G3.transitional.enabled: {values: {2019-01-01: true}, reference: …}   # from 2019; earlier years keep the base value
+
+A standard also declares what it judges (``judges``: the per-unit rule or not, which 差异系数 test,
+which items in which area), so that the engine never branches on a standard's id. Item wordings
+may name parameters in braces (``不低于{G7.min_per_pupil_funds}元``): every printed threshold comes
+from the parameter in force.
 
 Values that are numbers are kept as :class:`~fractions.Fraction` so that thresholds are exact
 (4.2 is 21/5, not the nearest binary float); see ``shared/spec/standard.md``.
@@ -18,6 +23,7 @@ Values that are numbers are kept as :class:`~fractions.Fraction` so that thresho
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
@@ -75,6 +81,36 @@ class IndicatorInfo:
     decimals: int = 2  # places printed for values and means in the official tables
 
 
+CV_TESTS = ("per_indicator", "composite")
+
+
+@dataclass(frozen=True)
+class Judges:
+    """What a standard judges (its YAML ``judges``), read by the engine instead of the standard's id."""
+
+    unit_rule: bool = False  # every unit: at least N indicators met and all at the floor ratio (§1.1)
+    cv_test: str = "composite"  # per_indicator: each CV ≤ cv.max.{stage}; composite: mean CV ≤ cv.composite_max.{stage}
+    areas: dict[str, tuple[str, ...]] = field(default_factory=dict)  # area → item ids, besides 资源配置
+    veto: tuple[str, ...] = ()
+    prerequisite: bool = False  # 基本均衡 recognised N years before (§1.6)
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        return tuple(item for items in self.areas.values() for item in items)
+
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
+
+
+def number_text(value: Any) -> str:
+    """A parameter as the texts print it: 6000, 4.2, 0.15; lists joined with 、."""
+    if isinstance(value, tuple | list):
+        return "、".join(map(str, value))
+    if isinstance(value, Fraction):
+        return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Standard:
     id: str
@@ -84,13 +120,20 @@ class Standard:
     stages: tuple[str, ...]
     indicators: dict[str, IndicatorInfo]
     parameters: dict[str, Parameter]
-    items: dict[str, str]  # G/Q/S/V item id → official wording
+    item_templates: dict[str, str]  # G/Q/S/V item id → official wording, thresholds as {parameter}
+    judges: Judges = field(default_factory=Judges)
     profiles: tuple[str, ...] = field(default=())
 
     def at(self, year: int) -> Params:
         """The parameter values in force for school year ``year`` (as of 1 September)."""
         when = dt.date(int(year), 9, 1)
         return Params(self, {pid: p.at(when) for pid, p in self.parameters.items()})
+
+    @property
+    def items(self) -> dict[str, str]:
+        """The items' wordings with the thresholds in force today (an evaluation names each item with
+        the values of its own year: :meth:`Params.item_name`)."""
+        return self.at(dt.date.today().year).item_names()
 
     @property
     def label(self) -> str:
@@ -117,6 +160,14 @@ class Params:
         """The value as a float, for the vectorised pass (exact checks use ``self[pid]``)."""
         return float(self[pid])
 
+    def item_name(self, item_id: str) -> str:
+        """The item's wording with the thresholds of these parameters (G7: 不低于8000元 under a profile)."""
+        template = self.standard.item_templates.get(item_id, item_id)
+        return _PLACEHOLDER.sub(lambda m: number_text(self[m.group(1)]), template)
+
+    def item_names(self) -> dict[str, str]:
+        return {item_id: self.item_name(item_id) for item_id in self.standard.item_templates}
+
 
 def _date(value: Any, where: str) -> dt.date:
     if isinstance(value, dt.date):
@@ -139,6 +190,8 @@ def _parameter(pid: str, spec: Any, where: str, inherited: Parameter | None = No
     if not isinstance(values, dict) or not values:
         raise StandardError(f"{where}：参数 {pid} 的 values 须为“生效日期: 值”的映射")
     dated = tuple(sorted((_date(d, f"{where} {pid}"), _exact(v)) for d, v in values.items()))
+    if inherited is not None:  # a dated override takes effect from its date; earlier years keep the base value
+        dated = tuple(v for v in inherited.values if v[0] < dated[0][0]) + dated
     base = inherited or Parameter(pid, "", "", "", ())
     return Parameter(
         id=pid,
@@ -178,9 +231,19 @@ def load_standard(standard_id: str = "youzhi-2017", profile: str | Path | None =
         indicators={k: IndicatorInfo(k, v["name"], v["unit"], int(v.get("decimals", 2)))
                     for k, v in data["indicators"].items()},
         parameters=params,
-        items={str(k): str(v) for k, v in (data.get("items") or {}).items()},
+        item_templates={str(k): str(v) for k, v in (data.get("items") or {}).items()},
+        judges=_judges(data.get("judges") or {}, path.name),
     )
     return apply_profile(standard, profile) if profile else standard
+
+
+def _judges(spec: dict, where: str) -> Judges:
+    cv_test = str(spec.get("cv_test", "composite"))
+    if cv_test not in CV_TESTS:
+        raise StandardError(f"{where}：judges.cv_test 须为 {'、'.join(CV_TESTS)} 之一")
+    return Judges(unit_rule=bool(spec.get("unit_rule", False)), cv_test=cv_test,
+                  areas={str(a): tuple(map(str, items or ())) for a, items in (spec.get("areas") or {}).items()},
+                  veto=tuple(map(str, spec.get("veto") or ())), prerequisite=bool(spec.get("prerequisite", False)))
 
 
 def apply_profile(standard: Standard, profile: str | Path) -> Standard:

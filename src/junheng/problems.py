@@ -8,10 +8,13 @@ is the smallest whole addition to the whole school that lifts the unit to the st
 (``shared/design.md``, JSON ``problems``).
 
 Kinds: ``below_floor`` (under 85% of the standard), ``below_standard``, ``rooms_missing`` (G3),
-``oversize`` (G4), ``large_class`` (G5), ``training_funds`` (Q4), ``cv_driver`` (a unit pulling a
-failing 差异系数). ``blocking`` says whether the item must be fixed for the unit (and so the county)
-to pass — below the 85% floor, or needed to reach 6 of 7 — or for the county item (G3 G4 G5 Q4);
-``cv_driver`` items are advisory: they show where acting lowers the CV most.
+``oversize`` (G4), ``large_class`` (G5), ``funds_below_norm`` (G6), ``uncertified`` (G12, when it is
+judged per school), ``training_funds`` (Q4), ``cv_driver`` (a unit pulling a failing 差异系数).
+``blocking`` says whether the item must be fixed for the unit (and so the county) to pass — below
+the 85% floor, or needed to reach 6 of 7 — or for the county item (G3 G4 G5 G6 G12 Q4). The problem
+list and the verdict agree: a school check has a problem exactly when the county item counts it
+as failing (same statuses, same scope). ``cv_driver`` items are advisory: they show where acting
+lowers the CV most.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import polars as pl
 
 from junheng.exact import ceil_whole, frac
 from junheng.indicators import exact_resource, exact_share
+from junheng.outcome import NOT_MET
 from junheng.schema import STAGE_ZH
 from junheng.standards import Params, percent_text
 
@@ -31,11 +35,11 @@ if TYPE_CHECKING:
     from junheng.evaluate import Evaluation
     from junheng.indicators import Indicator
 
-KIND_ORDER = ("below_floor", "below_standard", "rooms_missing", "oversize", "large_class", "training_funds",
-              "cv_driver")
+KIND_ORDER = ("below_floor", "below_standard", "rooms_missing", "oversize", "large_class", "funds_below_norm",
+              "uncertified", "training_funds", "cv_driver")
 KIND_ZH = {"below_floor": "低于标准的{floor}", "below_standard": "未达到标准", "rooms_missing": "音乐美术专用教室不足",
-           "oversize": "学校规模超标", "large_class": "大班额", "training_funds": "教师培训经费不足",
-           "cv_driver": "拉大校际差异系数"}
+           "oversize": "学校规模超标", "large_class": "大班额", "funds_below_norm": "公用经费未按最低人数核定",
+           "uncertified": "教师未全部持证", "training_funds": "教师培训经费不足", "cv_driver": "拉大校际差异系数"}
 
 
 def kind_label(kind: str, params: Params) -> str:
@@ -110,9 +114,10 @@ def _school_problems(ev: Evaluation) -> list[dict]:
     if ev.school_checks is None:
         return []
     out = []
-    for c in ev.school_checks.iter_rows(named=True):
+    failing = pl.any_horizontal(pl.col("^.+_status$") == NOT_MET).fill_null(False)
+    for c in ev.school_checks.filter(failing).iter_rows(named=True):
         params = ev.params_by_year[c["year"]]
-        if c["G3"] is False:
+        if c["G3_status"] == NOT_MET:
             kinds = (("音乐", "music"), ("美术", "art"))
             if params["G3.count_combined"]:
                 have = c["music_rooms"] + c["art_rooms"]
@@ -130,18 +135,30 @@ def _school_problems(ev: Evaluation) -> list[dict]:
                 out.append(_problem(c, "G3", "rooms_missing", have, c["rooms_required"], gap, gap, "间", True,
                                     f"缺{zh}专用教室 {gap} 间（{c['classes']} 个班需 {c['rooms_required']} 间，"
                                     f"现有达标 {have} 间{note}）", stage=None, room_type=zh))
-        if c["G4"] is False:
+        if c["G4_status"] == NOT_MET:
             over = c["compulsory_students"] - c["size_limit"]
             out.append(_problem(c, "G4", "oversize", c["compulsory_students"], c["size_limit"], over, over, "人", True,
                                 f"学校规模超出 {over} 人（义务教育阶段 {c['compulsory_students']} 人，上限 "
                                 f"{c['size_limit']} 人）", stage=None))
         for stage in ("primary", "junior"):
-            if c[f"G5_{stage}"] is False:
+            if c["G5_status"] == NOT_MET and c[f"G5_{stage}_status"] == NOT_MET:
                 size, limit = c[f"{stage}_max_class_size"], int(params[f"G5.max_class_size.{stage}"])
                 out.append(_problem(c, "G5", "large_class", size, limit, size - limit, size - limit, "人", True,
                                     f"{STAGE_ZH[stage]}最大班额 {size} 人，超过 {limit} 人上限 {size - limit} 人",
                                     stage=stage))
-        if c["Q4"] is False:
+        if c["G6_status"] == NOT_MET:
+            gap = ceil_whole(frac(c["per_pupil_norm_primary"]) * int(params["G6.min_students"])
+                             - frac(c["public_funds_allocated"]))
+            out.append(_problem(c, "G6", "funds_below_norm", c["public_funds_allocated"], c["G6_required"], gap, gap,
+                                "元", True, f"核定公用经费缺 {_amount(gap, '元')}（不足 {int(params['G6.min_students'])} 人"
+                                f"按 {int(params['G6.min_students'])} 人核定，应不低于 {c['G6_required']:,.0f} 元）",
+                                stage=None))
+        if c["G12_status"] == NOT_MET:
+            gap = c["compulsory_teachers"] - c["certified_teachers"]
+            out.append(_problem(c, "G12", "uncertified", c["certified_teachers"], c["compulsory_teachers"], gap, gap,
+                                "人", True, f"义务教育阶段专任教师 {c['compulsory_teachers']} 人中 {gap} 人未持教师资格证",
+                                stage=None))
+        if c["Q4_status"] == NOT_MET:
             required = frac(c["public_funds_budget"]) * params["Q4.min_training_share"] / 100
             gap = ceil_whole(required - frac(c["training_funds"]))
             share = 100 * c["training_funds"] / c["public_funds_budget"] if c["public_funds_budget"] else 0.0
@@ -153,27 +170,29 @@ def _school_problems(ev: Evaluation) -> list[dict]:
 
 def _cv_driver_problems(ev: Evaluation) -> list[dict]:
     """For each failing CV, the units whose weighted squared distance from the mean is largest."""
-    youzhi = ev.standard.id == "youzhi-2017"
-    if youzhi:
+    per_indicator = ev.standard.judges.cv_test == "per_indicator"
+    if per_indicator:
         failing = ev.stage_stats.filter(pl.col("cv_pass") == False)  # noqa: E712 (null is not failing)
     else:
         failing = ev.stage_stats.join(
-            pl.DataFrame([{"year": c["year"], "county_name": c["county_name"], "stage": st, "composite_pass": s["pass"],
+            pl.DataFrame([{"year": c["year"], "county_id": ev.county_id(c), "stage": st, "composite_pass": s["pass"],
                            "composite_cv_max": s.get("composite_cv_max")}
-                          for c in ev.counties for st, s in c["stages"].items() if s["applicable"]]),
-            on=["year", "county_name", "stage"]).filter(
+                          for c in ev.counties for st, s in c["stages"].items() if s["applicable"]],
+                         schema={"year": pl.Int64, "county_id": pl.Utf8, "stage": pl.Utf8, "composite_pass": pl.Boolean,
+                                 "composite_cv_max": pl.Float64}),
+            on=["year", "county_id", "stage"]).filter(
             (pl.col("composite_pass") == False) & (pl.col("cv") > pl.col("composite_cv_max")))  # noqa: E712
     out = []
     by = {ind.id: ind for ind in ev.indicators}
     for stat in failing.iter_rows(named=True):
         ind = by[stat["indicator"]]
-        units = ev.units.filter((pl.col("year") == stat["year"]) & (pl.col("county_name") == stat["county_name"])
+        units = ev.units.filter((pl.col("year") == stat["year"]) & (pl.col("county_id") == stat["county_id"])
                                 & (pl.col("stage") == stat["stage"]))
         values, students = units[f"{ind.id}_value"], units["students"]
         contribution = (students / students.sum()) * (values - stat["mean"]) ** 2
         order = contribution.arg_sort(descending=True).to_list()
         variance, running = contribution.sum(), 0.0
-        maximum = stat["cv_max"] if youzhi else stat["composite_cv_max"]
+        maximum = stat["cv_max"] if per_indicator else stat["composite_cv_max"]
         for i in order[:MAX_DRIVERS]:
             row = units.row(i, named=True)
             weight = contribution[i] / variance if variance else 0.0
@@ -203,6 +222,7 @@ def severity_key(problem: dict) -> tuple:
 
 def find_problems(ev: Evaluation) -> list[dict]:
     problems = _cv_driver_problems(ev)
-    if ev.standard.id == "youzhi-2017":
-        problems = _indicator_problems(ev) + _school_problems(ev) + problems
+    if ev.standard.judges.unit_rule:
+        problems = _indicator_problems(ev) + problems
+    problems = _school_problems(ev) + problems
     return sorted(problems, key=lambda p: (p["year"], p["county_name"], p["school_code"], *severity_key(p)))

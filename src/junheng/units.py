@@ -18,9 +18,9 @@ from junheng.standards import Params
 TEACHER_FIELDS = ("teachers", "teachers_above_degree", "key_teachers", "pe_arts_teachers", "senior_title_teachers")
 FACILITY_FIELDS = ("teaching_area", "indoor_sports_area", "sports_field_area", "equipment_value",
                    "multimedia_rooms", "computers", "books")
-IDENTITY_FIELDS = ("year", "county_code", "county_name", "school_code", "school_name", "school_type",
+IDENTITY_FIELDS = ("year", "county_id", "county_code", "county_name", "school_code", "school_name", "school_type",
                    "ownership", "area_type")
-UNIT_KEY = ("year", "county_name", "school_code", "stage")
+UNIT_KEY = ("year", "county_id", "school_code", "stage")
 
 
 def has_stage(stage: str) -> pl.Expr:
@@ -94,5 +94,5 @@ def build_units(schools: pl.DataFrame, params: Params) -> tuple[pl.DataFrame, pl
             *(pl.col(f"{s}_students").alias(f"pupils_{s}") for s in STAGES),
             pl.col("source_row") if "source_row" in rows.columns else pl.lit(None, pl.Int64).alias("source_row"),
         ))
-    units = pl.concat(parts, how="vertical_relaxed").sort("year", "county_name", "stage", "school_code")
+    units = pl.concat(parts, how="vertical_relaxed").sort("year", "county_name", "county_id", "stage", "school_code")
     return units, pl.concat(excluded, how="vertical_relaxed")

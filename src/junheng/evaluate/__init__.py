@@ -1,0 +1,117 @@
+"""Verdicts, 差异系数 and the county result (``shared/spec/standard.md`` §1–§2).
+
+``evaluate(dataset, standard)`` is the one entry point every face calls. Its modules follow the
+standard's own structure:
+
+- :mod:`.resource` — 资源配置: each unit's indicator values and the per-unit rule (§1.1, §1.3);
+- :mod:`.variation` — 差异系数 per county × 学段 × indicator, and the 综合 value (§1.2, §2);
+- :mod:`.schools` — the per-school items G3 G4 G5 G6 G12 Q4, each over its own scope (§1.4);
+- :mod:`.county_items` — the county items G Q S, column-wise over all counties (§1.4–§1.5);
+- :mod:`.verdict` — the areas, veto items, prerequisite and the verdict (§1.5–§1.6);
+- :mod:`.outcome` — the four outcomes: met, not met, not assessed (blocks), not applicable (does not).
+
+What a standard judges (per-unit rule, which CV test, which items) is read from its YAML
+``judges``; no code branches on a standard's id. Counties are identified by 县(区)代码 where there
+is one (``county_id``); the name is a label (``shared/spec/data.md``).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from junheng.dataset import Dataset
+from junheng.indicators import indicators_of
+from junheng.outcome import all_of
+from junheng.standards import Standard
+from junheng.units import build_units
+
+from .county_items import county_items, school_summaries
+from .resource import unit_verdicts
+from .result import Evaluation
+from .schools import SCHOOL_ITEMS, school_checks
+from .variation import composites, stage_stats, weighted_cv
+from .verdict import county_entry, stage_entry, stats_by_stage, unit_summaries
+
+__all__ = ["Evaluation", "all_of", "evaluate", "weighted_cv"]
+
+NAME_KEY = ("year", "county_name")
+
+
+def _unique_codes(schools: pl.DataFrame) -> pl.DataFrame:
+    """(year, county_name) → its code, for the names that have exactly one code in the schools."""
+    return (schools.filter(pl.col("county_code").is_not_null()).group_by(NAME_KEY)
+            .agg(pl.col("county_code").unique().alias("codes"))
+            .filter(pl.col("codes").list.len() == 1)
+            .select(*NAME_KEY, pl.col("codes").list.first().alias("known_code")))
+
+
+def _with_county_id(frame: pl.DataFrame, codes: pl.DataFrame) -> pl.DataFrame:
+    """A blank 县(区)代码 takes the one code its name has that year; ``county_id`` is the code, or
+    the name when no code is known. Two counties of one name with two codes stay two counties."""
+    frame = frame.join(codes, on=list(NAME_KEY), how="left").with_columns(
+        pl.coalesce("county_code", "known_code").alias("county_code")).drop("known_code")
+    return frame.with_columns(pl.coalesce("county_code", pl.lit("名称:") + pl.col("county_name")).alias("county_id"))
+
+
+def _for_year(frame: pl.DataFrame | None, year: int) -> pl.DataFrame | None:
+    return None if frame is None else frame.filter(pl.col("year") == year)
+
+
+def _rooms_reported(rooms: pl.DataFrame | None, year: int) -> pl.DataFrame | None:
+    """The year's 专用教室 rows; none at all means the sheet was left blank (G3 not assessed), since
+    a county where no school has a single music or art room is not a real case."""
+    rooms = _for_year(rooms, year)
+    return rooms if rooms is not None and rooms.height else None
+
+
+def evaluate(dataset: Dataset, standard: Standard) -> Evaluation:
+    """Evaluate every county and year in ``dataset`` against ``standard``."""
+    inds = indicators_of(standard)
+    judges = standard.judges
+    items = judges.items
+    per_school = tuple(item for item in SCHOOL_ITEMS if item in items)
+    codes = _unique_codes(dataset.schools)
+    schools = _with_county_id(dataset.schools, codes)
+    county = None if dataset.county is None else _with_county_id(dataset.county, codes)
+    monitoring = None if dataset.monitoring is None else _with_county_id(dataset.monitoring, codes)
+    unit_parts, excluded_parts, stat_parts, check_parts, counties, params_by_year = [], [], [], [], [], {}
+    for year in sorted(schools["year"].unique().to_list()):
+        params = params_by_year[year] = standard.at(year)
+        these = schools.filter(pl.col("year") == year)
+        units, excluded = build_units(these, params)
+        units = unit_verdicts(units, inds, params, standard)
+        stats = stage_stats(units, inds, params, standard)
+        composite = composites(stats, units, params, standard)
+        county_year = _for_year(county, year)
+        checks = summaries = None
+        if per_school:
+            checks = school_checks(these, _rooms_reported(dataset.rooms, year), county_year, params, per_school)
+            summaries = school_summaries(checks, per_school)
+        base = (these.group_by("year", "county_id").agg(pl.col("county_code").first(), pl.col("county_name").first())
+                .sort("county_name", "county_id"))
+        frame = county_items(base, county_year, summaries, _for_year(monitoring, year), params, items)
+        if "G12" in per_school:  # a county that gives its own G12 total does not judge its schools on it
+            checks = checks.join(frame.select("year", "county_id", "G12_from_county"), on=["year", "county_id"],
+                                 how="left").with_columns(
+                pl.when(pl.col("G12_from_county")).then(None).otherwise(pl.col("G12_status")).alias("G12_status"),
+            ).drop("G12_from_county")
+        if checks is not None:
+            check_parts.append(checks)
+        stats_by = stats_by_stage(stats)
+        units_by = unit_summaries(units, judges.unit_rule)
+        for row in frame.iter_rows(named=True):
+            cid = row["county_id"]
+            stages = {stage: stage_entry(standard, stats_by.get((cid, stage), []), units_by.get((cid, stage)),
+                                         composite.get((year, cid, stage), {})) for stage in standard.stages}
+            counties.append(county_entry(standard, params, row, stages))
+        unit_parts.append(units)
+        excluded_parts.append(excluded)
+        stat_parts.append(stats)
+    return Evaluation(
+        standard=standard, dataset=dataset,
+        units=pl.concat(unit_parts, how="diagonal_relaxed"),
+        excluded=pl.concat(excluded_parts, how="diagonal_relaxed"),
+        stage_stats=pl.concat(stat_parts, how="diagonal_relaxed"),
+        school_checks=pl.concat(check_parts, how="diagonal_relaxed") if check_parts else None,
+        counties=counties, params_by_year=params_by_year,
+    )

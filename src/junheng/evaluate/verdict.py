@@ -1,0 +1,199 @@
+"""The county result: 学段 entries, the areas, the veto items, the prerequisite and the verdict.
+
+What is judged comes from the standard's ``judges`` (standard.md §1: 资源配置 + the areas' items +
+no veto + the prerequisite; §2: the 综合差异系数 only). Every area carries ``status`` and a Chinese
+``note``; an item or 学段 that is not applicable does not block and is not a reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from junheng.outcome import MET, NOT_APPLICABLE, NOT_ASSESSED, NOT_MET, PASS_OF, combine, outcome, status_of
+from junheng.schema import AREA_ZH, STAGE_ZH
+from junheng.standards import Params, Standard
+
+from .county_items import RULES, VETO_FIELDS
+
+
+def stats_by_stage(stats: pl.DataFrame) -> dict[tuple[str, str], list[dict]]:
+    """The stats rows of each county and 学段, in the standard's indicator order."""
+    grouped: dict[tuple[str, str], list[dict]] = {}
+    columns = stats.columns
+    for values in stats.iter_rows():
+        row = dict(zip(columns, values, strict=True))
+        grouped.setdefault((row["county_id"], row["stage"]), []).append(row)
+    return grouped
+
+
+def unit_summaries(units: pl.DataFrame, unit_rule: bool) -> dict[tuple[str, str], dict]:
+    compliant = pl.col("compliant") if unit_rule else pl.lit(True)
+    frame = units.group_by("county_id", "stage").agg(pl.len().alias("units"), compliant.sum().alias("compliant"))
+    summaries = {(row["county_id"], row["stage"]): {**row, "failing": []} for row in frame.iter_rows(named=True)}
+    for county, stage, name in units.filter(~compliant).select("county_id", "stage", "school_name").iter_rows():
+        summaries[(county, stage)]["failing"].append(name)
+    return summaries
+
+
+def stage_entry(standard: Standard, stats: list[dict], units: dict | None, composite: dict) -> dict:
+    if not units:
+        return {"units": 0, "students": 0, "applicable": False, "indicators": {}, "composite_cv": None, "pass": None,
+                "status": NOT_APPLICABLE, "note": "无评估单元（不适用）"}
+    judges = standard.judges
+    per_indicator = judges.cv_test == "per_indicator"
+    indicators = {}
+    for s in stats:
+        entry = {"mean": s["mean"], "sd": s["sd"] if s["mean"] is not None else None, "cv": s["cv"]}
+        if per_indicator:
+            entry.update(cv_max=s["cv_max"], cv_pass=s["cv_pass"])
+        if judges.unit_rule:
+            entry.update(units_meeting=s["units_meeting"], units_at_floor=s["units_at_floor"])
+        indicators[s["indicator"]] = entry
+    out = {"units": units["units"], "students": stats[0]["students"], "applicable": True,
+           "indicators": indicators, **composite}
+    parts = []
+    if judges.unit_rule:
+        out["units_compliant"] = units["compliant"]
+        out["failing_units"] = units["failing"]
+        parts.append(units["compliant"] == units["units"])
+    if per_indicator:
+        parts += [e["cv_pass"] for e in indicators.values()]
+    else:
+        parts.append(composite.get("pass"))
+    status = combine(status_of(p) for p in parts)
+    out["pass"] = PASS_OF[status]
+    out["status"] = status
+    out["note"] = _stage_note(out, per_indicator, judges.unit_rule)
+    return out
+
+
+def _stage_note(stage: dict, per_indicator: bool, unit_rule: bool) -> str:
+    parts = []
+    if unit_rule:
+        parts.append(f"{stage['units_compliant']}/{stage['units']} 个评估单元达标")
+    if per_indicator:
+        judged = [e["cv_pass"] for e in stage["indicators"].values()]
+        parts.append(f"差异系数 {sum(1 for p in judged if p)}/{len(judged)} 项达标")
+    elif stage["composite_cv"] is not None:
+        parts.append(f"综合差异系数 {stage['composite_cv']:.3f}（上限 {stage['composite_cv_max']:.2f}）")
+    else:
+        parts.append("综合差异系数无法计算")
+    return "，".join(parts)
+
+
+def _resource(stages: dict) -> dict:
+    applicable = {s: e for s, e in stages.items() if e["applicable"]}
+    if not applicable:
+        return outcome(NOT_ASSESSED, "无评估单元")
+    status = combine(e["status"] for e in applicable.values())
+    note = "；".join(f"{STAGE_ZH[s]}：{e['note']}" for s, e in stages.items())
+    return outcome(status, note)
+
+
+def item_entry(row: dict, item: str, params: Params) -> dict:
+    rule = RULES[item]
+    status = row[f"{item}_status"]
+    return {"pass": PASS_OF[status], "status": status, "name": params.item_name(item),
+            "value": row[f"{item}_value"], "standard": row[f"{item}_standard"],
+            "note": rule.note(row, item, params), **rule.extras(row, item)}
+
+
+def _area(items: dict[str, dict]) -> dict:
+    status = combine(i["status"] for i in items.values())
+    counts = {s: sum(1 for i in items.values() if i["status"] == s) for s in (MET, NOT_MET, NOT_ASSESSED, NOT_APPLICABLE)}
+    words = {MET: "达标", NOT_MET: "未达标", NOT_ASSESSED: "未评估", NOT_APPLICABLE: "不适用"}
+    note = f"{len(items)} 项中" + "、".join(f"{n} 项{words[s]}" for s, n in counts.items() if n)
+    return {"pass": PASS_OF[status], "status": status, "note": note, "items": items}
+
+
+def _prerequisite(row: dict, params: Params) -> dict:
+    if not row["has_row"] or row["basic_balance_year"] is None:
+        return {"pass": None, "status": NOT_ASSESSED, "basic_balance_year": None,
+                "note": "未提供县级指标数据" if not row["has_row"] else "缺少数据：基本均衡认定年份"}
+    year, recognised = row["year"], row["basic_balance_year"]
+    minimum = int(params["prerequisite.min_years_after_basic"])
+    status = MET if year - recognised >= minimum else NOT_MET
+    return {"pass": PASS_OF[status], "status": status, "basic_balance_year": recognised,
+            "note": f"{recognised} 年通过基本均衡认定，至 {year} 年满 {year - recognised} 年（须满 {minimum} 年）"}
+
+
+def county_entry(standard: Standard, params: Params, row: dict, stages: dict) -> dict:
+    """One county's result from its row of the county-items frame and its 学段 entries."""
+    judges = standard.judges
+    entry: dict[str, Any] = {"year": row["year"], "county_code": row["county_code"], "county_name": row["county_name"],
+                             "stages": stages}
+    if judges.unit_rule:
+        entry["unit_rule"] = {"floor_ratio": float(params["unit.floor_ratio"]),
+                              "min_indicators_met": int(params["unit.min_indicators_met"])}
+    areas = {"resource": _resource(stages)}
+    for area, item_ids in judges.areas.items():
+        items = {item: item_entry(row, item, params) for item in item_ids}
+        if len(items) == 1:  # an area of one item (社会认可度) is that item
+            (only,) = items.values()
+            areas[area] = dict(only)
+        else:
+            areas[area] = _area(items)
+    entry["areas"] = areas
+    parts = [a["status"] for a in areas.values()]
+    if judges.veto:
+        entry["veto"] = {v: (row[VETO_FIELDS[v]] if row["has_row"] else None) for v in judges.veto}
+        parts += [status_of(None if present is None else not present) for present in entry["veto"].values()]
+    if judges.prerequisite:
+        entry["prerequisite"] = _prerequisite(row, params)
+        parts.append(entry["prerequisite"]["status"])
+    status = combine(parts)
+    entry["verdict"] = {"pass": PASS_OF[status] is True, "status": status,
+                        "reasons": reasons(standard, params, entry)}
+    return entry
+
+
+def _cv_text(cv: float) -> str:
+    return f"{cv:.3f}"
+
+
+def reasons(standard: Standard, params: Params, county: dict) -> list[str]:
+    """Every failing or unassessed part of the verdict, in Chinese; not applicable parts are none."""
+    out = []
+    per_indicator = standard.judges.cv_test == "per_indicator"
+    for stage, s in county["stages"].items():
+        if not s["applicable"]:
+            continue
+        zh = STAGE_ZH[stage]
+        if per_indicator:
+            for ind_id, e in s["indicators"].items():
+                name = standard.indicators[ind_id].name
+                if e["cv_pass"] is False:
+                    out.append(f"{zh}{ind_id}（{name}）差异系数 {_cv_text(e['cv'])} 超过 {e['cv_max']:.2f}")
+                elif e["cv_pass"] is None:
+                    out.append(f"{zh}{ind_id}（{name}）差异系数无法计算（数据缺失或全县平均值为 0）")
+        elif s["pass"] is False:
+            out.append(f"{zh}综合差异系数 {_cv_text(s['composite_cv'])} 超过 {s['composite_cv_max']:.2f}")
+        elif s["pass"] is None:
+            missing = "、".join(k for k, e in s["indicators"].items() if e["cv"] is None)
+            out.append(f"{zh}综合差异系数无法计算：{missing} 数据缺失或全县平均值为 0")
+        failing = s["units"] - s.get("units_compliant", s["units"])
+        if failing:
+            names = "、".join(s["failing_units"][:5]) + ("等" if failing > 5 else "")
+            out.append(f"{zh} {failing} 个评估单元资源配置未达标：{names}")
+    for area, item_ids in standard.judges.areas.items():
+        info = county["areas"][area]
+        items = info["items"] if "items" in info else {item_ids[0]: info}
+        label = "" if "items" in info else AREA_ZH.get(area, "")
+        for item_id, item in items.items():
+            if item["status"] == NOT_MET:
+                out.append(f"{item_id} {label}未达标：{item['note']}")
+            elif item["status"] == NOT_ASSESSED:
+                out.append(f"{item_id} {label}未评估：{item['note']}")
+    for v, present in county.get("veto", {}).items():
+        if present:
+            out.append(f"一票否决：{v} {params.item_name(v)}")
+        elif present is None:
+            out.append(f"{v}（{params.item_name(v)}）未填报")
+    prerequisite = county.get("prerequisite")
+    if prerequisite and prerequisite["status"] == NOT_MET:
+        out.append(f"申报条件不满足：{prerequisite['note']}")
+    elif prerequisite and prerequisite["status"] == NOT_ASSESSED:
+        out.append(f"申报条件未核实：{prerequisite['note']}")
+    return out

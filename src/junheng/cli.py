@@ -172,14 +172,16 @@ def _write(label: str, path: str | Path, writer: Callable[[Path], object]) -> No
 def run_evaluate(args: argparse.Namespace) -> None:
     from junheng.evaluate import evaluate
 
-    dataset, standard, evaluation = _load(args.path, args.standard, None if args.set else args.profile)
+    dataset, standard, evaluation = _load(args.path, args.standard, args.profile)
     if args.set or args.profile:
         from junheng.standards import load_standard
         from junheng.whatif import apply_overrides, compare, parse_sets
 
-        baseline = evaluation
-        changed = apply_overrides(dataset, parse_sets(args.set)) if args.set else dataset
-        evaluation = evaluate(changed, load_standard(args.standard, args.profile))
+        if args.set:  # the same standard (and profile) on the changed data
+            baseline = evaluation
+            evaluation = evaluate(apply_overrides(dataset, parse_sets(args.set)), standard)
+        else:  # the profile against the national standard, on the same data
+            baseline = evaluate(dataset, load_standard(args.standard))
         print(summary.render(evaluation))
         print("\n与原结果相比：")
         for line in compare(baseline.to_dict(), evaluation.to_dict()) or ["（无变化）"]:

@@ -21,9 +21,21 @@ COMPULSORY_STAGES = ("primary", "junior")
 AREA_ZH = {"resource": "资源配置", "government": "政府保障程度", "quality": "教育质量", "recognition": "社会认可度"}
 
 
-def verdict_zh(passed: bool | None) -> str:
-    """达标 / 未达标 / 未评估 (None: not assessed, data missing)."""
+STATUS_ZH = {"met": "达标", "not_met": "未达标", "not_assessed": "未评估", "not_applicable": "不适用"}
+
+
+def verdict_zh(passed: bool | None, status: str | None = None) -> str:
+    """达标 / 未达标 / 未评估 (None: not assessed, data missing) / 不适用 (``status`` not_applicable:
+    nothing to assess; it does not block)."""
+    if status in STATUS_ZH:
+        return STATUS_ZH[status]
     return {True: "达标", False: "未达标"}.get(passed, "未评估")
+
+
+def outcome_zh(entry: dict | None) -> str:
+    """The word for an item, check or area of the evaluation JSON (its ``status``, else its ``pass``)."""
+    entry = entry or {}
+    return verdict_zh(entry.get("pass"), entry.get("status"))
 
 
 @dataclass(frozen=True)
@@ -136,7 +148,8 @@ SCHOOLS = Table("schools", "学校", (
     Field("junior_max_class_size", "初中最大班额", "int", "no", "人", "junior", help="G5：初中班额不超过 50 人"),
     *_stage_fields("primary"),
     *_stage_fields("junior"),
-    Field("certified_teachers", "持教师资格证专任教师数", "int", "no", "人", help="全校（G12）"),
+    Field("certified_teachers", "持教师资格证专任教师数", "int", "no", "人",
+          help="义务教育阶段（小学、初中）专任教师中持教师资格证的人数，不含完全中学、十二年一贯制学校的高中教师（G12）"),
     Field("teaching_area", "教学及辅助用房面积", "decimal", "yes", "㎡",
           help="全校教学及辅助用房面积（教育统计口径，含室内体育用房）（L4，B1）"),
     Field("indoor_sports_area", "其中室内体育用房面积", "decimal", "no", "㎡", help="体育馆等室内体育用房面积"),

@@ -26,6 +26,7 @@ from junheng.schema import (
     STAGE_ZH,
     UNIT_FACTORS,
     Field,
+    outcome_zh,
     split_header,
     verdict_zh,
 )
@@ -190,32 +191,69 @@ def _stage_lines(stage: str, before: dict, after: dict) -> list[str]:
         old = before.get("indicators", {}).get(indicator_id) or {}
         new = after.get("indicators", {}).get(indicator_id) or {}
         cv_old, cv_new = _cv_text(old.get("cv")), _cv_text(new.get("cv"))
-        if cv_old != cv_new or old.get("cv_pass") != new.get("cv_pass"):
+        if cv_old != cv_new or old.get("cv") != new.get("cv") or old.get("cv_pass") != new.get("cv_pass"):
             passes = (f"（{verdict_zh(old.get('cv_pass'))} → {verdict_zh(new.get('cv_pass'))}）"
                       if old.get("cv_pass") != new.get("cv_pass") else "")
             lines.append(f"{zh} {indicator_id} 差异系数：{cv_old} → {cv_new}{passes}")
+        if old.get("cv_max") != new.get("cv_max"):
+            lines.append(f"{zh} {indicator_id} 差异系数上限：{_limit(old.get('cv_max'))} → {_limit(new.get('cv_max'))}")
     composite_old, composite_new = _cv_text(before.get("composite_cv")), _cv_text(after.get("composite_cv"))
     if composite_old != composite_new:
         lines.append(f"{zh}综合差异系数：{composite_old} → {composite_new}")
-    if before.get("pass") != after.get("pass"):
-        lines.append(f"{zh}资源配置：{verdict_zh(before.get('pass'))} → {verdict_zh(after.get('pass'))}")
+    if outcome_zh(before) != outcome_zh(after):
+        lines.append(f"{zh}资源配置：{outcome_zh(before)} → {outcome_zh(after)}")
     return lines
+
+
+def _limit(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _item_line(item_id: str, old: dict, new: dict) -> str | None:
+    """What changed in one item: its outcome, else its figures or wording (a profile's threshold)."""
+    name = new.get("name") or old.get("name") or ""
+    head = f"{item_id} {name}".strip()
+    if outcome_zh(old) != outcome_zh(new):
+        note = f"（{new['note']}）" if new.get("note") else ""
+        return f"{head}：{outcome_zh(old)} → {outcome_zh(new)}{note}"
+    if old.get("note") != new.get("note") or old.get("name") != new.get("name") or old.get("value") != new.get("value") \
+            or old.get("standard") != new.get("standard"):
+        was = f"原：{old.get('note')}；" if old.get("note") != new.get("note") else ""
+        if old.get("name") != new.get("name") and old.get("name"):
+            was += f"原名称：{old.get('name')}；"
+        return f"{head}：{outcome_zh(new)}（{was}现：{new.get('note') or '—'}）"
+    return None
 
 
 def _item_lines(before: dict, after: dict) -> list[str]:
     lines = []
     for area_id, area in after.get("areas", {}).items():
+        area = area or {}
         old_area = before.get("areas", {}).get(area_id) or {}
-        if old_area.get("pass") != (area or {}).get("pass"):
-            lines.append(f"{AREA_ZH.get(area_id, area_id)}：{verdict_zh(old_area.get('pass'))} → "
-                         f"{verdict_zh((area or {}).get('pass'))}")
+        if "items" not in area and "name" in area:  # an area of one item (社会认可度): the item itself
+            line = _item_line(AREA_ZH.get(area_id, area_id), {**old_area, "name": ""}, {**area, "name": ""})
+            lines += [line] if line else []
+            continue
+        if outcome_zh(old_area) != outcome_zh(area):
+            lines.append(f"{AREA_ZH.get(area_id, area_id)}：{outcome_zh(old_area)} → {outcome_zh(area)}")
         old_items = old_area.get("items") or {}
-        new_items = (area or {}).get("items") or {}
-        for item_id, new in new_items.items():
-            old = old_items.get(item_id) or {}
-            if old.get("pass") != new.get("pass"):
-                lines.append(f"{item_id} {new.get('name') or ''}：{verdict_zh(old.get('pass'))} → "
-                             f"{verdict_zh(new.get('pass'))}".replace(" ：", "："))
+        for item_id, new in (area.get("items") or {}).items():
+            line = _item_line(item_id, old_items.get(item_id) or {}, new)
+            if line:
+                lines.append(line)
+    return lines
+
+
+def _school_lines(before: dict, after: dict) -> list[str]:
+    """The per-school checks (G3 G4 G5 …) whose outcome changed, entered or left an item's scope."""
+    old_schools = {(s.get("year"), s.get("school_code")): s for s in before.get("schools", [])}
+    lines = []
+    for school in after.get("schools", []):
+        old = (old_schools.get((school.get("year"), school.get("school_code"))) or {}).get("checks", {})
+        for item_id, check in school.get("checks", {}).items():
+            if outcome_zh(old.get(item_id)) != outcome_zh(check) and (item_id in old or check.get("pass") is not True):
+                lines.append(f"{school.get('school_name')}（{school.get('school_code')}）{item_id}："
+                             f"{outcome_zh(old.get(item_id)) if item_id in old else '不在范围内'} → {outcome_zh(check)}")
     return lines
 
 
@@ -239,6 +277,7 @@ def compare(before: dict, after: dict) -> list[str]:
         if old is not None and old.get("compliant") != unit.get("compliant"):
             lines.append(f"{unit.get('school_name')}（{unit.get('school_code')}，{STAGE_ZH.get(unit.get('stage'), '')}）："
                          f"{verdict_zh(old.get('compliant'))} → {verdict_zh(unit.get('compliant'))}")
+    lines.extend(_school_lines(before, after))
     if all(line.endswith("（不变）") for line in lines):
         lines.append("其他各项均无变化")
     return lines

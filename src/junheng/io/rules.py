@@ -134,10 +134,18 @@ def check_rooms(sheet: Sheet, schools: Sheet) -> None:
     sheet.check(None, orphans)
 
 
+def _unique_per_county(sheet: Sheet, rest: list[str], what: str) -> None:
+    """A county is its 县(区)代码 where given, its name otherwise (shared/spec/data.md): two 鼓楼区 with
+    two codes are two counties, each with its own row."""
+    coded = pl.col("county_code").is_not_null()
+    duplicates = exact_duplicates(sheet, ["year", "county_name", *rest])
+    unique_key(sheet, ["year", "county_code", "county_name", *rest], what, duplicates)
+    unique_key(sheet, ["year", "county_name", *rest], what, duplicates | coded)
+
+
 def check_county(sheet: Sheet) -> None:
     check_common(sheet)
-    key = ["year", "county_name"]
-    unique_key(sheet, key, "同一年度同一县(区)只能有一行", exact_duplicates(sheet, key))
+    _unique_per_county(sheet, [], "同一年度同一县(区)只能有一行")
     for part, whole in _COUNTY_PARTS:
         not_above(sheet, part, whole)
     sheet.report("recognition_rate", pl.col("recognition_rate") > _MAX_PERCENT,
@@ -149,8 +157,7 @@ def check_county(sheet: Sheet) -> None:
 
 def check_monitoring(sheet: Sheet) -> None:
     check_common(sheet)
-    key = ["year", "county_name", "subject"]
-    unique_key(sheet, key, "同一年度同一县(区)同一科目只能有一行", exact_duplicates(sheet, key))
+    _unique_per_county(sheet, ["subject"], "同一年度同一县(区)同一科目只能有一行")
     # The rate is a fraction (Q9: below 0.15); 12 most likely means 12%.
     sheet.warn("school_gap_rate", pl.col("school_gap_rate") > 1,
                lambda value: f"值“{value}”大于 1；校际差异率按小数填写，若本意是 {value}%，请填 {_shift(value, -2)}")

@@ -7,7 +7,7 @@ the official tables print them (means 2 decimals, CVs 3); verdicts come from unr
 
 from __future__ import annotations
 
-from junheng.schema import AREA_ZH, STAGE_ZH, verdict_zh
+from junheng.schema import AREA_ZH, STAGE_ZH, outcome_zh, verdict_zh
 
 DETAIL_LIMIT = 3  # up to this many counties are shown in full
 FAILING_UNITS_SHOWN = 20
@@ -17,7 +17,8 @@ def _title(evaluation, county: dict) -> str:
 
 
 def _stage_lines(evaluation, county: dict) -> list[str]:
-    youzhi = evaluation.standard.id == "youzhi-2017"
+    judges = evaluation.standard.judges
+    unit_rule, per_indicator = judges.unit_rule, judges.cv_test == "per_indicator"
     lines = []
     for stage, s in county["stages"].items():
         zh = STAGE_ZH[stage]
@@ -25,16 +26,16 @@ def _stage_lines(evaluation, county: dict) -> list[str]:
             lines.append(f"{zh}：无评估单元（不适用）")
             continue
         head = f"{zh}：{s['units']} 个评估单元，在校生 {s['students']:,} 人"
-        if youzhi:
+        if unit_rule:
             head += f"，资源配置达标单元 {s['units_compliant']} 个"
-        lines.append(head + f" —— {verdict_zh(s['pass'])}")
-        lines.append("  指标  全县平均值    差异系数   " + ("上限   判定" if youzhi else ""))
+        lines.append(head + f" —— {outcome_zh(s)}")
+        lines.append("  指标  全县平均值    差异系数   " + ("上限   判定" if per_indicator else ""))
         for ind_id, e in s["indicators"].items():
             decimals = evaluation.standard.indicators[ind_id].decimals
             mean = "—" if e["mean"] is None else f"{e['mean']:.{decimals}f}"
             cv = "—" if e["cv"] is None else f"{e['cv']:.3f}"
             row = f"  {ind_id:<4}{mean:>11}{cv:>12}"
-            if youzhi:
+            if per_indicator:
                 row += f"   ≤{e['cv_max']:.2f}  {verdict_zh(e['cv_pass'])}"
             lines.append(row)
         composite = "—" if s["composite_cv"] is None else f"{s['composite_cv']:.3f}"
@@ -53,11 +54,15 @@ def _county_detail(evaluation, county: dict) -> list[str]:
     lines = [_title(evaluation, county), f"结论：{'通过' if verdict['pass'] else '未通过'}"]
     areas = county.get("areas", {})
     if "government" in areas:
-        parts = [f"{AREA_ZH[a]} {verdict_zh(areas[a]['pass'])}" for a in AREA_ZH if a in areas]
+        parts = [f"{AREA_ZH[a]} {outcome_zh(areas[a])}" for a in AREA_ZH if a in areas]
         veto = [v for v, present in county["veto"].items() if present]
         parts.append("一票否决 " + ("、".join(veto) if veto else "无"))
         lines.append("  " + " | ".join(parts))
     lines += _stage_lines(evaluation, county)
+    not_applicable = [f"{item_id}（{item['note']}）" for area in areas.values()
+                      for item_id, item in (area.get("items") or {}).items() if item.get("status") == "not_applicable"]
+    if not_applicable:
+        lines.append("不适用（不影响结论）：" + "；".join(not_applicable))
     if verdict["reasons"]:
         lines.append("未通过或未评估的原因：")
         lines += [f"  - {reason}" for reason in verdict["reasons"]]

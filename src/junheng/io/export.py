@@ -186,7 +186,7 @@ class _CountySheets:
                 area = self.county["areas"].get(area_id) or {}
                 sheet.write_string(row, 0, name, s.text)
                 sheet.write_string(row, 1, str(area.get("note") or ""), s.wrap)
-                sheet.write_string(row, 2, yes_no(area.get("pass")), s.verdict(area.get("pass")))
+                sheet.write_string(row, 2, yes_no(area.get("pass"), area.get("status")), s.verdict(area.get("pass")))
             row += 2
         for stage in self.standard.stages:
             stage_result = self.stage_dict(stage)
@@ -353,7 +353,8 @@ class _CountySheets:
             self._item_row(sheet, row, item_id, item)
         summary_row = 5 + len(area.get("items") or {})
         sheet.write_string(summary_row, 1, f"{AREA_ZH[area_id]}结论", self.styles.subtitle)
-        sheet.write_string(summary_row, 4, yes_no(area.get("pass")), self.styles.verdict(area.get("pass")))
+        sheet.write_string(summary_row, 4, yes_no(area.get("pass"), area.get("status")),
+                           self.styles.verdict(area.get("pass")))
 
     def _item_row(self, sheet: Worksheet, row: int, item_id: str, item: dict) -> None:
         s = self.styles
@@ -367,7 +368,7 @@ class _CountySheets:
                 sheet.write_number(row, col, figure, s.number(number_format_for(figure), state))
             else:
                 sheet.write_string(row, col, "" if figure is None else str(figure), s.text)
-        sheet.write_string(row, 4, yes_no(passed), s.verdict(passed))
+        sheet.write_string(row, 4, yes_no(passed, item.get("status")), s.verdict(passed))
         sheet.write_string(row, 5, str(item.get("note") or ""), s.wrap)
         sheet.set_row(row, wrapped_height([(name, ITEM_WIDTHS[1]), (str(item.get("note") or ""), ITEM_WIDTHS[5])]))
 

@@ -95,8 +95,11 @@ _STATE_COLOURS: dict[str, dict] = {
 }
 
 
-def yes_no(value: bool | None) -> str:
-    """是 / 否, and 未评估 for a check without data (never counted as a pass)."""
+def yes_no(value: bool | None, status: str | None = None) -> str:
+    """是 / 否, 未评估 for a check without data (never counted as a pass), and 不适用 for a check with
+    nothing to assess (``status`` not_applicable; it does not block)."""
+    if status == "not_applicable":
+        return "不适用"
     return "未评估" if value is None else "是" if value else "否"
 
 

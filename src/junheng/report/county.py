@@ -57,8 +57,8 @@ def rounded(value: Any, digits: int) -> str:
     return str(round_half_up(value if isinstance(value, Decimal | float | int) else Decimal(str(value)), digits))
 
 
-def verdict_cell(passed: bool | None) -> Cell:
-    return Cell(verdict_zh(passed), fill=FAIL_FILL if passed is False else None)
+def verdict_cell(passed: bool | None, status: str | None = None) -> Cell:
+    return Cell(verdict_zh(passed, status), fill=FAIL_FILL if passed is False else None)
 
 
 def parameter_text(value: Any) -> str:
@@ -108,10 +108,12 @@ def area_items(info: dict) -> dict[str, dict]:
 
 def items_summary(info: dict) -> str:
     items = area_items(info)
-    counts = Counter(item.get("pass") for item in items.values())
-    text = f"共{len(items)}项：达标{counts[True]}项，未达标{counts[False]}项"
-    if counts[None]:
-        text += f"，缺数据未评估{counts[None]}项"
+    counts = Counter(verdict_zh(item.get("pass"), item.get("status")) for item in items.values())
+    text = f"共{len(items)}项：达标{counts['达标']}项，未达标{counts['未达标']}项"
+    if counts["未评估"]:
+        text += f"，缺数据未评估{counts['未评估']}项"
+    if counts["不适用"]:
+        text += f"，不适用{counts['不适用']}项（县域内无评估对象，不影响结论）"
     return text
 
 
@@ -212,7 +214,7 @@ class CountyReport:
         for area, label in AREA_ZH.items():
             info = self.county.get("areas", {}).get(area)
             if info is not None:
-                rows.append([label, verdict_cell(info.get("pass")), Cell(self.area_summary(area, info), align="left")])
+                rows.append([label, verdict_cell(info.get("pass"), info.get("status")), Cell(self.area_summary(area, info), align="left")])
         veto = self.county.get("veto")
         if veto is not None:
             found = [vid for vid, present in veto.items() if present]
@@ -427,9 +429,9 @@ class CountyReport:
     def items_chapter(self, label: str, info: dict) -> None:
         self.heading(label)
         items = area_items(info)
-        self.paragraph(f"{label}结论：{verdict_zh(info.get('pass'))}。{items_summary(info)}。")
+        self.paragraph(f"{label}结论：{verdict_zh(info.get('pass'), info.get('status'))}。{items_summary(info)}。")
         rows = [[item_id, Cell(item.get("name", ""), align="left"), *self.item_figures(item),
-                 verdict_cell(item.get("pass")), Cell(item.get("note") or "", align="left")]
+                 verdict_cell(item.get("pass"), item.get("status")), Cell(item.get("note") or "", align="left")]
                 for item_id, item in items.items()]
         self.table(f"{label}评估结果", ["序号", "评估内容", "实际值", "标准", "结论", "说明"], rows,
                    [1.3, 7, 1.8, 1.6, 1.6, 5])

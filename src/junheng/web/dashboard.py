@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from junheng.schema import AREA_ZH, STAGE_ZH, verdict_zh
+from junheng.schema import AREA_ZH, STAGE_ZH, outcome_zh, verdict_zh
 from junheng.standards import percent_text
 
 from .models import CollectionYear, EvaluationSnapshot, Problem, ProblemStatus, School, Status, Submission
@@ -24,7 +24,7 @@ def county_summary(result: dict) -> dict[str, Any] | None:
     if not result.get("counties"):
         return None
     county = result["counties"][0]
-    areas = [{"id": k, "name": AREA_ZH.get(k, k), "pass": v.get("pass"), "word": verdict_zh(v.get("pass")),
+    areas = [{"id": k, "name": AREA_ZH.get(k, k), "pass": v.get("pass"), "word": outcome_zh(v),
               "css": verdict_class(v.get("pass"))} for k, v in county.get("areas", {}).items()]
     vetoes = [k for k, v in county.get("veto", {}).items() if v]
     verdict = county.get("verdict", {})

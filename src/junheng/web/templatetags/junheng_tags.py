@@ -2,7 +2,7 @@
 
 from django import template
 
-from junheng.schema import verdict_zh
+from junheng.schema import outcome_zh, verdict_zh
 
 register = template.Library()
 
@@ -30,6 +30,12 @@ def num(value, digits=2):
 @register.filter
 def verdict(value):
     return verdict_zh(value)
+
+
+@register.filter
+def outcome(entry):
+    """The word for an item or check of the evaluation JSON: 达标 / 未达标 / 未评估 / 不适用."""
+    return outcome_zh(entry)
 
 
 @register.filter

@@ -42,12 +42,22 @@ def combine(statuses: Iterable[str]) -> str:
     return NOT_APPLICABLE
 
 
+RANK = {NOT_APPLICABLE: 0, MET: 1, NOT_ASSESSED: 2, NOT_MET: 3}  # the order in which :func:`combine` decides
+_RANK = RANK
+
+
 def combine_expr(*statuses: pl.Expr) -> pl.Expr:
-    """:func:`combine` over status columns, row by row (nulls are ignored)."""
-    listed = pl.concat_list(statuses)
+    """:func:`combine` over status columns, row by row (nulls are ignored; none at all: not applicable)."""
+    def rank(status: pl.Expr) -> pl.Expr:
+        expr = pl.when(status == NOT_MET).then(3)
+        for word in (NOT_ASSESSED, MET, NOT_APPLICABLE):
+            expr = expr.when(status == word).then(_RANK[word])
+        return expr
+
+    highest = pl.max_horizontal(*(rank(s) for s in statuses))
     result = pl.lit(NOT_APPLICABLE)
-    for status in (MET, NOT_ASSESSED, NOT_MET):  # the last matching rule wins: NOT_MET first
-        result = pl.when(listed.list.contains(status)).then(pl.lit(status)).otherwise(result)
+    for word in (MET, NOT_ASSESSED, NOT_MET):
+        result = pl.when(highest == _RANK[word]).then(pl.lit(word)).otherwise(result)
     return result
 
 
@@ -59,3 +69,12 @@ def status_expr(passed: pl.Expr) -> pl.Expr:
 def outcome(status: str, note: str, **fields) -> dict:
     """An item, check or area as the JSON contract writes it: ``pass``, ``status``, ``note`` and its figures."""
     return {"pass": PASS_OF[status], "status": status, "note": note, **fields}
+
+
+def rank_expr(passed: pl.Expr) -> pl.Expr:
+    """A boolean column (null: not assessed) as a :data:`RANK`; the highest rank of the parts is the whole's."""
+    return pl.when(passed.is_null()).then(RANK[NOT_ASSESSED]).when(passed).then(RANK[MET]).otherwise(RANK[NOT_MET])
+
+
+def status_of_rank(rank: pl.Expr) -> pl.Expr:
+    return rank.replace_strict({r: word for word, r in RANK.items()}, return_dtype=pl.Utf8)

@@ -174,14 +174,11 @@ def _cv_driver_problems(ev: Evaluation) -> list[dict]:
     if per_indicator:
         failing = ev.stage_stats.filter(pl.col("cv_pass") == False)  # noqa: E712 (null is not failing)
     else:
-        failing = ev.stage_stats.join(
-            pl.DataFrame([{"year": c["year"], "county_id": ev.county_id(c), "stage": st, "composite_pass": s["pass"],
-                           "composite_cv_max": s.get("composite_cv_max")}
-                          for c in ev.counties for st, s in c["stages"].items() if s["applicable"]],
-                         schema={"year": pl.Int64, "county_id": pl.Utf8, "stage": pl.Utf8, "composite_pass": pl.Boolean,
-                                 "composite_cv_max": pl.Float64}),
-            on=["year", "county_id", "stage"]).filter(
-            (pl.col("composite_pass") == False) & (pl.col("cv") > pl.col("composite_cv_max")))  # noqa: E712
+        maxima = pl.DataFrame([{"year": year, "stage": stage, "composite_cv_max": params.f(f"cv.composite_max.{stage}")}
+                               for year, params in ev.params_by_year.items() for stage in ev.standard.stages])
+        failing_stages = ev.stage_results.filter(pl.col("status") == NOT_MET).select("year", "county_id", "stage")
+        failing = (ev.stage_stats.join(failing_stages, on=["year", "county_id", "stage"])
+                   .join(maxima, on=["year", "stage"]).filter(pl.col("cv") > pl.col("composite_cv_max")))
     out = []
     by = {ind.id: ind for ind in ev.indicators}
     for stat in failing.iter_rows(named=True):

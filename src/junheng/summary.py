@@ -7,6 +7,8 @@ the official tables print them (means 2 decimals, CVs 3); verdicts come from unr
 
 from __future__ import annotations
 
+import polars as pl
+
 from junheng.schema import AREA_ZH, STAGE_ZH, outcome_zh, verdict_zh
 
 DETAIL_LIMIT = 3  # up to this many counties are shown in full
@@ -69,24 +71,34 @@ def _county_detail(evaluation, county: dict) -> list[str]:
     return lines
 
 
+def _county_table(evaluation) -> list[str]:
+    """One line per county, read from the evaluation's frames (no per-county dicts at national scale)."""
+    key = ["year", "county_id"]
+    results = evaluation.county_results
+    worst = (evaluation.stage_stats.group_by(*key, "stage").agg(pl.col("cv").max())
+             .pivot(on="stage", index=key, values="cv"))
+    units = evaluation.units
+    failing = (units.filter(pl.col("compliant") == False).group_by(key).agg(pl.len().alias("failing"))  # noqa: E712
+               if "compliant" in units.columns else pl.DataFrame(schema={"year": pl.Int64, "county_id": pl.Utf8}))
+    table = results.join(worst, on=key, how="left", maintain_order="left").join(
+        failing, on=key, how="left", maintain_order="left")
+    lines = [f"{evaluation.standard.label}：{results.height} 个县（区）",
+             "年度  县(区)        结论    小学最大差异系数  初中最大差异系数  未达标单元"]
+    for row in table.iter_rows(named=True):
+        cvs = [f"{row[stage]:.3f}" if row.get(stage) is not None else "—" for stage in ("primary", "junior")]
+        verdict = "通过" if row["verdict_status"] in ("met", "not_applicable") else "未通过"
+        lines.append(f"{row['year']}  {row['county_name']:<10}  {verdict:<4}  "
+                     f"{cvs[0]:>14}  {cvs[1]:>16}  {row.get('failing') or 0:>8}")
+    passed = results.filter(pl.col("verdict_status").is_in(["met", "not_applicable"])).height
+    lines.append(f"合计：{passed} 个县（区）通过，{results.height - passed} 个未通过")
+    return lines
+
+
 def render(evaluation) -> str:
-    counties = evaluation.counties
     excluded = evaluation.excluded.height
-    if len(counties) <= DETAIL_LIMIT:
-        blocks = ["\n".join(_county_detail(evaluation, c)) for c in counties]
-        text = "\n\n".join(blocks)
+    if evaluation.county_results.height <= DETAIL_LIMIT:
+        text = "\n\n".join("\n".join(_county_detail(evaluation, c)) for c in evaluation.counties)
     else:
-        lines = [f"{evaluation.standard.label}：{len(counties)} 个县（区）", "年度  县(区)        结论    小学最大差异系数  初中最大差异系数  未达标单元"]
-        for c in counties:
-            worst = []
-            for stage in ("primary", "junior"):
-                cvs = [e["cv"] for e in c["stages"][stage]["indicators"].values() if e["cv"] is not None]
-                worst.append(f"{max(cvs):.3f}" if cvs else "—")
-            failing = sum(len(s.get("failing_units") or []) for s in c["stages"].values())
-            lines.append(f"{c['year']}  {c['county_name']:<10}  {'通过' if c['verdict']['pass'] else '未通过':<4}  "
-                         f"{worst[0]:>14}  {worst[1]:>16}  {failing:>8}")
-        passed = sum(1 for c in counties if c["verdict"]["pass"])
-        lines.append(f"合计：{passed} 个县（区）通过，{len(counties) - passed} 个未通过")
-        text = "\n".join(lines)
+        text = "\n".join(_county_table(evaluation))
     units = evaluation.units.height
     return text + f"\n\n评估单元 {units:,} 个；不纳入评估的学校或学段 {excluded:,} 个（原因见 JSON 的 excluded）。"

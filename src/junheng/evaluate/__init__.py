@@ -27,10 +27,10 @@ from junheng.units import build_units
 
 from .county_items import county_items, school_summaries
 from .resource import unit_verdicts
-from .result import Evaluation
+from .result import Evaluation, YearResult
 from .schools import SCHOOL_ITEMS, school_checks
 from .variation import composites, stage_stats, weighted_cv
-from .verdict import county_entry, stage_entry, stats_by_stage, unit_summaries
+from .verdict import county_verdicts, stage_statuses
 
 __all__ = ["Evaluation", "all_of", "evaluate", "weighted_cv"]
 
@@ -74,7 +74,7 @@ def evaluate(dataset: Dataset, standard: Standard) -> Evaluation:
     schools = _with_county_id(dataset.schools, codes)
     county = None if dataset.county is None else _with_county_id(dataset.county, codes)
     monitoring = None if dataset.monitoring is None else _with_county_id(dataset.monitoring, codes)
-    unit_parts, excluded_parts, stat_parts, check_parts, counties, params_by_year = [], [], [], [], [], {}
+    unit_parts, excluded_parts, stat_parts, check_parts, years, params_by_year = [], [], [], [], [], {}
     for year in sorted(schools["year"].unique().to_list()):
         params = params_by_year[year] = standard.at(year)
         these = schools.filter(pl.col("year") == year)
@@ -90,6 +90,8 @@ def evaluate(dataset: Dataset, standard: Standard) -> Evaluation:
         base = (these.group_by("year", "county_id").agg(pl.col("county_code").first(), pl.col("county_name").first())
                 .sort("county_name", "county_id"))
         frame = county_items(base, county_year, summaries, _for_year(monitoring, year), params, items)
+        stage_status = stage_statuses(units, stats, composite, standard)
+        frame = county_verdicts(frame, stage_status, standard, params)
         if "G12" in per_school:  # a county that gives its own G12 total does not judge its schools on it
             checks = checks.join(frame.select("year", "county_id", "G12_from_county"), on=["year", "county_id"],
                                  how="left").with_columns(
@@ -97,13 +99,7 @@ def evaluate(dataset: Dataset, standard: Standard) -> Evaluation:
             ).drop("G12_from_county")
         if checks is not None:
             check_parts.append(checks)
-        stats_by = stats_by_stage(stats)
-        units_by = unit_summaries(units, judges.unit_rule)
-        for row in frame.iter_rows(named=True):
-            cid = row["county_id"]
-            stages = {stage: stage_entry(standard, stats_by.get((cid, stage), []), units_by.get((cid, stage)),
-                                         composite.get((year, cid, stage), {})) for stage in standard.stages}
-            counties.append(county_entry(standard, params, row, stages))
+        years.append(YearResult(year, params, frame, units, stats, composite, stage_status))
         unit_parts.append(units)
         excluded_parts.append(excluded)
         stat_parts.append(stats)
@@ -113,5 +109,5 @@ def evaluate(dataset: Dataset, standard: Standard) -> Evaluation:
         excluded=pl.concat(excluded_parts, how="diagonal_relaxed"),
         stage_stats=pl.concat(stat_parts, how="diagonal_relaxed"),
         school_checks=pl.concat(check_parts, how="diagonal_relaxed") if check_parts else None,
-        counties=counties, params_by_year=params_by_year,
+        params_by_year=params_by_year, years=years,
     )

@@ -14,11 +14,46 @@ from junheng.schema import STAGE_ZH
 from junheng.standards import Params, Standard
 
 from .schools import SCHOOL_ITEMS
+from .verdict import county_entry, stage_entry, stats_by_stage, unit_summaries
+
+COUNTY_RESULT_COLUMNS = ("year", "county_id", "county_code", "county_name")
+
+
+@dataclass(frozen=True)
+class YearResult:
+    """One year's frames: every county's items and statuses (``counties``), computed column-wise."""
+
+    year: int
+    params: Params
+    counties: pl.DataFrame
+    units: pl.DataFrame
+    stats: pl.DataFrame
+    composite: dict
+    stage_status: pl.DataFrame
+
+    def county_dicts(self, standard: Standard) -> list[dict]:
+        """Each county's result as the JSON contract writes it (only the wording is done per county)."""
+        stats_by = stats_by_stage(self.stats)
+        units_by = unit_summaries(self.units, standard.judges.unit_rule)
+        names = self.params.item_names()
+        status_by = {(c, s): status for c, s, status in self.stage_status.select("county_id", "stage", "status").iter_rows()}
+        out = []
+        for row in self.counties.iter_rows(named=True):
+            cid = row["county_id"]
+            stages = {stage: stage_entry(standard, stats_by.get((cid, stage), []), units_by.get((cid, stage)),
+                                         self.composite.get((self.year, cid, stage), {}), status_by.get((cid, stage)))
+                      for stage in standard.stages}
+            out.append(county_entry(standard, self.params, row, stages, names))
+        return out
 
 
 @dataclass
 class Evaluation:
-    """The result of one evaluation; :meth:`to_dict` is the JSON contract of design.md."""
+    """The result of one evaluation; :meth:`to_dict` is the JSON contract of design.md.
+
+    The verdicts are frames (``county_results``, ``stage_results``, ``units``, ``school_checks``);
+    the per-county dicts (:attr:`counties`) are worded from them on first use.
+    """
 
     standard: Standard
     dataset: Dataset
@@ -26,10 +61,29 @@ class Evaluation:
     excluded: pl.DataFrame
     stage_stats: pl.DataFrame
     school_checks: pl.DataFrame | None
-    counties: list[dict]
     params_by_year: dict[int, Params]
+    years: list[YearResult]
+    _counties: list[dict] | None = field(default=None, repr=False)
     _problems: list[dict] | None = field(default=None, repr=False)
     _dict: dict | None = field(default=None, repr=False)
+
+    @property
+    def counties(self) -> list[dict]:
+        if self._counties is None:
+            self._counties = [c for year in self.years for c in year.county_dicts(self.standard)]
+        return self._counties
+
+    @property
+    def county_results(self) -> pl.DataFrame:
+        """One row per county and year: identity, ``verdict_status``, ``resource_status`` and each area's."""
+        areas = ("resource", *self.standard.judges.areas)
+        return pl.concat([y.counties.select(*COUNTY_RESULT_COLUMNS, "verdict_status", *(f"{a}_status" for a in areas))
+                          for y in self.years], how="diagonal_relaxed")
+
+    @property
+    def stage_results(self) -> pl.DataFrame:
+        """One row per county × 学段 with units: ``status`` of its 资源配置."""
+        return pl.concat([y.stage_status for y in self.years], how="diagonal_relaxed")
 
     @property
     def indicators(self) -> list[Indicator]:

@@ -84,7 +84,7 @@ def _g3(schools: pl.DataFrame, rooms: pl.DataFrame | None, params: Params) -> pl
         )
         .collect()
     )
-    frame = frame.join(counted, on="school_code", how="left").with_columns(
+    frame = frame.join(counted, on="school_code", how="left", maintain_order="left").with_columns(
         pl.col(c).fill_null(0).cast(pl.Int64) for c in room_columns)
     if params["G3.count_combined"]:
         passed = pl.col("music_rooms") + pl.col("art_rooms") >= pl.col("rooms_required")
@@ -129,7 +129,7 @@ def _funds(schools: pl.DataFrame, county: pl.DataFrame | None, params: Params) -
     small = village & (pl.col("ownership") == "公办") & (pupils < minimum)
     norms = (county.select("year", "county_id", "per_pupil_norm_primary") if county is not None
              else pl.DataFrame(schema={"year": pl.Int64, "county_id": pl.Utf8, "per_pupil_norm_primary": pl.Float64}))
-    frame = schools.join(norms, on=["year", "county_id"], how="left").select(
+    frame = schools.join(norms, on=["year", "county_id"], how="left", maintain_order="left").select(
         "school_code", small.fill_null(False).alias("G6_applies"), "public_funds_allocated", "per_pupil_norm_primary",
         (pl.col("per_pupil_norm_primary") * minimum).alias("G6_required"), "training_funds", "public_funds_budget",
         (pl.col("public_funds_budget") * params.f("Q4.min_training_share") / 100).alias("Q4_required"),
@@ -171,8 +171,10 @@ def school_checks(schools: pl.DataFrame, rooms: pl.DataFrame | None, county: pl.
     parts = {"G3": lambda: _g3(schools, rooms, params), "G4": lambda: _g4_g5(schools, params),
              "G6": lambda: _funds(schools, county, params), "G12": lambda: _g12(schools, params)}
     wanted = {"G5": "G4", "Q4": "G6"}  # computed together
-    for name in dict.fromkeys(wanted.get(item, item) for item in items if item in SCHOOL_ITEMS):
-        checks = checks.join(parts[name](), on="school_code", how="left")
+    # every part is one row per school in the schools' order: side by side, no join
+    computed = [parts[name]().drop("school_code")
+                for name in dict.fromkeys(wanted.get(item, item) for item in items if item in SCHOOL_ITEMS)]
+    checks = pl.concat([checks, *computed], how="horizontal")
     for item in SCHOOL_ITEMS:
         if item not in items:
             checks = checks.with_columns(pl.lit(None, pl.Utf8).alias(f"{item}_status"))

@@ -128,3 +128,110 @@ def test_engine_matches_the_exact_reference(rows):
         assert (got is None) == (cv is None)
         if cv is not None:
             assert math.isclose(got, cv, rel_tol=1e-9, abs_tol=1e-12)
+
+
+# ── the four outcomes (standard.md §1.4): per-school G4 G5 Q4 and the county items with a zero subject ──
+
+OUTCOME_TYPES = {"小学": ("primary",), "初中": ("junior",), "九年一贯制学校": ("primary", "junior"), "教学点": ("primary",),
+                 "完全中学": ("junior", "senior"), "特殊教育学校": ()}
+G_SCOPE = {"小学", "初中", "九年一贯制学校", "十二年一贯制学校", "完全中学", "教学点"}  # 所有小学、初中 (教学点 included)
+
+
+def combine(statuses) -> str:
+    statuses = set(statuses)
+    for status in ("not_met", "not_assessed", "met"):
+        if status in statuses:
+            return status
+    return "not_applicable"
+
+
+def school_reference(s: dict) -> dict:
+    """The statuses the standard's words give one school: G4, G5 (per 学段) and Q4."""
+    stages = [k for k in OUTCOME_TYPES[s["school_type"]] if k != "senior"]
+    out = {}
+    if s["school_type"] in G_SCOPE:
+        pupils = sum(s.get(f"{k}_students") or 0 for k in stages)
+        limit = 2500 if s["school_type"] == "九年一贯制学校" else 2000
+        out["G4"] = "not_applicable" if pupils == 0 else "met" if pupils <= limit else "not_met"
+        per_stage = []
+        for k in stages:
+            size = s.get(f"{k}_max_class_size")
+            per_stage.append("not_applicable" if not s.get(f"{k}_students") else "not_assessed" if size is None
+                             else "met" if size <= {"primary": 45, "junior": 50}[k] else "not_met")
+        out["G5"] = combine(per_stage)
+    out["Q4"] = "met" if 100 * Fraction(str(s["training_funds"])) >= 5 * Fraction(str(s["public_funds_budget"])) \
+        else "not_met"
+    return out
+
+
+@st.composite
+def outcome_county(draw):
+    rows = []
+    for i in range(draw(st.integers(1, 5))):
+        kind = draw(st.sampled_from(list(OUTCOME_TYPES)))
+        row = {"year": 2024, "county_name": "四态县", "school_code": f"S{i}", "school_name": f"学校{i}", "school_type": kind,
+               "ownership": draw(st.sampled_from(["公办", "民办"])), "area_type": "城区", "teaching_area": 5000.0,
+               "sports_field_area": 8000.0, "equipment_value": 2_500_000.0, "multimedia_rooms": 30,
+               "public_funds_budget": float(draw(st.integers(1, 100)) * 10_000),
+               "training_funds": float(draw(st.integers(0, 10_000)))}
+        row["training_funds"] = float(row["public_funds_budget"] * draw(st.sampled_from([4, 5, 6])) / 100
+                                      + draw(st.sampled_from([-1, 0, 1])))
+        for k in OUTCOME_TYPES[kind]:
+            pupils = draw(st.sampled_from([0, 30, 49, 800, 2000, 2001, 2600])) if kind != "特殊教育学校" else 0
+            if k == OUTCOME_TYPES[kind][0] and pupils == 0:
+                pupils = 49  # a school has pupils in its first 学段
+            row[f"{k}_students"] = pupils
+            if k == "senior":
+                continue
+            row[f"{k}_classes"] = max(1, pupils // 40) if pupils else 0
+            row[f"{k}_max_class_size"] = draw(st.sampled_from([None, 44, 45, 46, 50, 51])) if pupils or draw(
+                st.booleans()) else None
+            for part in ("teachers", "teachers_above_degree", "key_teachers", "pe_arts_teachers"):
+                row[f"{k}_{part}"] = max(1, pupils // 10) if pupils else 0
+        if kind == "特殊教育学校":
+            row["primary_students"] = 60
+        rows.append(row)
+    county = {"year": 2024, "county_name": "四态县"}
+    students = draw(st.sampled_from([0, 7]))
+    county.update(special_school_students=students,
+                  special_school_funds=float(6000 * students + draw(st.sampled_from([-1, 0, 1])) * bool(students)),
+                  exchange_eligible=draw(st.sampled_from([0, 100])), quality_hs_plan=draw(st.sampled_from([0, 1000])),
+                  migrant_eligible=draw(st.sampled_from([0, 1000])))
+    county.update(exchanged=county["exchange_eligible"] // 10 + draw(st.sampled_from([-1, 0])) * bool(county["exchange_eligible"]),
+                  quality_hs_allocated=county["quality_hs_plan"] // 2, migrant_public=county["migrant_eligible"] * 85 // 100,
+                  migrant_purchased=0)
+    county["exchanged_key"] = county["exchanged"] // 5
+    return rows, county
+
+
+@settings(max_examples=60, deadline=None)
+@given(outcome_county())
+def test_four_outcomes_match_the_standards_words(drawn):
+    rows, county = drawn
+    result = evaluate(dataset(rows, county=[county]), STANDARD).to_dict()
+    checks = {s["school_code"]: s["checks"] for s in result["schools"]}
+    expected_schools = {row["school_code"]: school_reference(row) for row in rows}
+    for code, expected in expected_schools.items():
+        for item, status in expected.items():
+            assert checks[code][item]["status"] == status, (code, item, rows)
+            assert checks[code][item]["pass"] == {"met": True, "not_applicable": True, "not_met": False}.get(status)
+    items = result["counties"][0]["areas"]["government"]["items"]
+    for item in ("G4", "G5"):
+        assert items[item]["status"] == combine(e[item] for e in expected_schools.values() if item in e)
+    assert result["counties"][0]["areas"]["quality"]["items"]["Q4"]["status"] == combine(
+        e["Q4"] for e in expected_schools.values())
+    funds, pupils = Fraction(str(county["special_school_funds"])), county["special_school_students"]
+    assert items["G7"]["status"] == ("not_applicable" if pupils == 0 else "met" if funds >= 6000 * pupils else "not_met")
+    exchange = ("not_applicable" if county["exchange_eligible"] == 0
+                else "met" if 10 * county["exchanged"] >= county["exchange_eligible"] else "not_met")
+    key = ("not_applicable" if county["exchanged"] == 0
+           else "met" if 5 * county["exchanged_key"] >= county["exchanged"] else "not_met")
+    assert items["G11"]["status"] == combine([exchange, key])
+    assert items["G14"]["status"] == ("not_applicable" if county["quality_hs_plan"] == 0 else "met")
+    assert items["G15"]["status"] == ("not_applicable" if county["migrant_eligible"] == 0 else "met")
+    # not applicable never blocks and is never counted as not assessed
+    for item in items.values():
+        assert (item["pass"] is True) == (item["status"] in ("met", "not_applicable"))
+        assert (item["pass"] is None) == (item["status"] == "not_assessed")
+    area = result["counties"][0]["areas"]["government"]
+    assert area["status"] == combine(i["status"] for i in items.values())

@@ -95,11 +95,6 @@ class Evaluation:
             self._problems = find_problems(self)
         return self._problems
 
-    @staticmethod
-    def county_id(county: dict) -> str:
-        """The key of a county (or of a unit, school or problem row): its 县(区)代码, else its name."""
-        return county.get("county_code") or "名称:" + county["county_name"]
-
     def units_list(self) -> list[dict]:
         unit_rule = self.standard.judges.unit_rule
         out = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from junheng.schema import AREA_ZH, STAGE_ZH, verdict_zh
+from junheng.schema import AREA_ZH, STAGE_ZH, outcome_zh, verdict_zh
 
 
 def _worst_cv(county: dict) -> tuple[float | None, str]:
@@ -43,7 +43,7 @@ def county_rows(evaluation: dict) -> list[dict[str, Any]]:
         rows.append({
             "year": county["year"], "county_code": county.get("county_code"), "county_name": county["county_name"],
             "verdict": verdict_zh(county["verdict"]["pass"]),
-            **{AREA_ZH[area]: verdict_zh(result.get("pass")) for area, result in county["areas"].items()},
+            **{AREA_ZH[area]: outcome_zh(result) for area, result in county["areas"].items()},
             "units_compliant": compliant, "units": total,
             "worst_cv": worst_label, "worst_cv_ratio": worst,
             "holding_back": len(reasons), "reasons": "；".join(reasons),

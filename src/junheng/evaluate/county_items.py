@@ -115,9 +115,12 @@ class Rate(Rule):
         minimum: Fraction = params[self.minimum]
         numerator = pl.sum_horizontal(pl.col(p).cast(pl.Int64) for p in self.parts)
         whole = pl.col(self.whole).cast(pl.Int64)
-        specific = (pl.when(whole <= 0).then(pl.lit(NOT_APPLICABLE if self.empty else NOT_ASSESSED))
-                    .otherwise(status_expr(100 * numerator * minimum.denominator >= minimum.numerator * whole)))
-        return [_status_when(_complete(self.fields), specific).alias(f"{prefix}_status"),
+        # a whole of 0 is decided before the parts: with nothing to count, a blank part is no gap
+        status = (pl.when(~pl.col("has_row") | whole.is_null()).then(pl.lit(NOT_ASSESSED))
+                  .when(whole <= 0).then(pl.lit(NOT_APPLICABLE if self.empty else NOT_ASSESSED))
+                  .when(~_complete(self.parts)).then(pl.lit(NOT_ASSESSED))
+                  .otherwise(status_expr(100 * numerator * minimum.denominator >= minimum.numerator * whole)))
+        return [status.alias(f"{prefix}_status"),
                 pl.when(whole > 0).then(100 * numerator / whole).alias(f"{prefix}_value"),
                 pl.lit(float(minimum)).alias(f"{prefix}_standard")]
 
@@ -129,7 +132,9 @@ class Rate(Rule):
         if status == NOT_APPLICABLE:
             return self.empty
         if status == NOT_ASSESSED:
-            return _missing_note(row, self.fields) or f"{header(self.whole)}为 0，无法计算比例"
+            if row["has_row"] and row[self.whole] is not None and row[self.whole] <= 0:
+                return f"{header(self.whole)}为 0，无法计算比例"
+            return _missing_note(row, self.fields) or ""
         return _percent(row[f"{prefix}_value"], float(params[self.minimum]))
 
     def note(self, row, item, params):
@@ -173,8 +178,10 @@ class SpecialSchoolFunds(Rule):
         funds, students = pl.col("special_school_funds"), pl.col("special_school_students")
         passed = _exact_at_least(frame, funds, students * float(minimum),
                                  lambda r: (frac(r["special_school_funds"]), minimum * r["special_school_students"]))
-        specific = (pl.when(students <= 0).then(pl.lit(NOT_APPLICABLE)).otherwise(status_expr(pl.lit(passed))))
-        return frame.with_columns(_status_when(_complete(self.fields), specific).alias(f"{item}_status"),
+        status = (pl.when(~pl.col("has_row") | students.is_null()).then(pl.lit(NOT_ASSESSED))
+                  .when(students <= 0).then(pl.lit(NOT_APPLICABLE))  # no special-school pupils: blank funds are no gap
+                  .when(funds.is_null()).then(pl.lit(NOT_ASSESSED)).otherwise(status_expr(pl.lit(passed))))
+        return frame.with_columns(status.alias(f"{item}_status"),
                                   pl.when(students > 0).then(funds / students).alias(f"{item}_value"),
                                   pl.lit(float(minimum)).alias(f"{item}_standard"))
 

@@ -43,6 +43,8 @@ PROBLEM_KINDS = {
     "rooms_missing": "音乐、美术专用教室不足",
     "oversize": "学校规模超标",
     "large_class": "班额超标",
+    "funds_below_norm": "公用经费未按最低人数核定",
+    "uncertified": "教师未全部持证",
     "training_funds": "教师培训经费不足",
     "cv_driver": "拉大校际差异",
 }

@@ -16,7 +16,16 @@ from __future__ import annotations
 import polars as pl
 
 from junheng.exact import at_least, dec
-from junheng.outcome import MET, NOT_APPLICABLE, NOT_ASSESSED, NOT_MET, combine_expr, status_expr
+from junheng.outcome import (
+    MET,
+    NOT_APPLICABLE,
+    NOT_ASSESSED,
+    NOT_MET,
+    RANK,
+    rank_expr,
+    status_expr,
+    status_of_rank,
+)
 from junheng.schema import COMPULSORY_STAGES
 from junheng.standards import Params
 from junheng.units import has_stage
@@ -104,21 +113,23 @@ def _g4_g5(schools: pl.DataFrame, params: Params) -> pl.DataFrame:
         relaxed = pl.when(through).then(int(params["G4.transitional.max_students_through"])).otherwise(
             int(params["G4.transitional.max_students"]))
         limit = pl.when(old | migrant).then(relaxed).otherwise(limit)
-    g4 = (pl.when(~in_scope(params, "G4")).then(None).when(pupils <= 0).then(pl.lit(NOT_APPLICABLE))
-          .otherwise(status_expr(pupils <= limit)))
-    stage_status = {}
+    g4 = (pl.when(~in_scope(params, "G4")).then(None).when(pupils <= 0).then(RANK[NOT_APPLICABLE])
+          .otherwise(rank_expr(pupils <= limit)))
+    stage_rank = {}
     for s in COMPULSORY_STAGES:
         size = pl.col(f"{s}_max_class_size")
-        stage_status[s] = (  # a 学段 the school has no pupils in has no class to judge (不适用)
-            pl.when(~has_stage(s)).then(None)
-            .when(pl.col(f"{s}_students").fill_null(0) <= 0).then(pl.lit(NOT_APPLICABLE))
-            .otherwise(status_expr(size <= int(params[f"G5.max_class_size.{s}"]))))
-    g5 = pl.when(in_scope(params, "G5")).then(combine_expr(*stage_status.values()))
-    return schools.select(
-        "school_code", pupils.alias("compulsory_students"), limit.alias("size_limit"), g4.alias("G4_status"),
-        *(pl.when(in_scope(params, "G5")).then(e).alias(f"G5_{s}_status") for s, e in stage_status.items()),
-        g5.alias("G5_status"),
-    )
+        stage_rank[s] = (  # a 学段 the school has no pupils in has no class to judge (不适用)
+            pl.when(~has_stage(s) | ~in_scope(params, "G5")).then(None)
+            .when(pl.col(f"{s}_students").fill_null(0) <= 0).then(RANK[NOT_APPLICABLE])
+            .otherwise(rank_expr(size <= int(params[f"G5.max_class_size.{s}"]))))
+    ranks = schools.select(
+        "school_code", pupils.alias("compulsory_students"), limit.alias("size_limit"), g4.alias("G4_rank"),
+        *(rank.alias(f"G5_{s}_rank") for s, rank in stage_rank.items()),
+    ).with_columns(pl.max_horizontal("G5_primary_rank", "G5_junior_rank").alias("G5_rank"))
+    # ranks are compared as numbers, then worded once
+    return ranks.select("school_code", "compulsory_students", "size_limit",
+                        *(status_of_rank(pl.col(f"{name}_rank")).alias(f"{name}_status")
+                          for name in ("G4", "G5_primary", "G5_junior", "G5")))
 
 
 def _funds(schools: pl.DataFrame, county: pl.DataFrame | None, params: Params) -> pl.DataFrame:

@@ -5,7 +5,7 @@ The 50-pupil cut and the other exclusions of §1.3 belong to 资源配置 only (
 阶段学校，包括小学(含教学点)、初中、特殊教育学校". So each item's scope is its own parameter
 (``{item}.scope.types``, ``{item}.scope.include_private``), defaulting to the text: G3 G4 G5
 "所有小学、初中" (教学点 of any size, the compulsory parts of 一贯制 and 完全中学), Q4 "所有学校"
-(特殊教育学校 included), G6 every public village school and 教学点 under ``G6.min_students``.
+(特殊教育学校 included), G6 every public 村小学 (a 乡村 小学) and 教学点 under ``G6.min_students``.
 
 One row per school; for each item ``{item}_status`` is null when the school is outside the item's
 scope, else met / not_met / not_assessed / not_applicable (G5 for a 学段 with no pupils).
@@ -136,8 +136,9 @@ def _funds(schools: pl.DataFrame, county: pl.DataFrame | None, params: Params) -
     """G6 (small village schools funded as ``G6.min_students`` pupils) and Q4 (training ≥ 5% of the budget)."""
     minimum = int(params["G6.min_students"])
     pupils = pl.col("primary_students").fill_null(0) + pl.col("junior_students").fill_null(0)
-    village = (pl.col("school_type") == "教学点") | ((pl.col("school_type") == "小学") & (pl.col("area_type") == "乡村"))
-    small = village & (pl.col("ownership") == "公办") & (pupils < minimum)
+    rural_only = pl.col("school_type").is_in(list(params["G6.scope.rural_only_types"]))
+    village = in_scope(params, "G6") & (~rural_only | (pl.col("area_type") == "乡村"))
+    small = village & (pupils < minimum)
     norms = (county.select("year", "county_id", "per_pupil_norm_primary") if county is not None
              else pl.DataFrame(schema={"year": pl.Int64, "county_id": pl.Utf8, "per_pupil_norm_primary": pl.Float64}))
     frame = schools.join(norms, on=["year", "county_id"], how="left", maintain_order="left").select(

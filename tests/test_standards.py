@@ -76,3 +76,26 @@ def test_unknown_standard_and_missing_profile():
         load_standard("youzhi-2030")
     with pytest.raises(StandardError, match="找不到"):
         load_standard("youzhi-2017", "/nonexistent/profile.yaml")
+
+
+@pytest.mark.parametrize("standard_id", STANDARD_IDS)
+def test_item_names_are_worded_from_the_parameters(standard_id):
+    """Every threshold printed in an item's name is a parameter in force (issue 8, point 7)."""
+    standard = load_standard(standard_id)
+    for year in (2018, 2024):
+        for item_id, name in standard.at(year).item_names().items():
+            assert "{" not in name and "}" not in name, (item_id, name)
+    if standard.judges.areas:
+        assert standard.items["Q9"].endswith("学业水平达到Ⅲ级以上，且校际差异率低于0.15")
+        assert "不低于6000元" in standard.items["G7"]
+
+
+def test_a_dated_override_keeps_the_base_value_before_its_date(tmp_path):
+    profile = tmp_path / "dated.yaml"
+    profile.write_text("name: 某省细则\nparameters:\n  G7.min_per_pupil_funds: {values: {2024-01-01: 8000}}\n",
+                       encoding="utf-8")
+    standard = load_standard("youzhi-2017", profile)
+    assert standard.at(2023)["G7.min_per_pupil_funds"] == 6000
+    assert standard.at(2024)["G7.min_per_pupil_funds"] == 8000
+    assert standard.at(2023).item_name("G7").endswith("6000元")
+    assert standard.at(2024).item_name("G7").endswith("8000元")

@@ -43,7 +43,6 @@ def combine(statuses: Iterable[str]) -> str:
 
 
 RANK = {NOT_APPLICABLE: 0, MET: 1, NOT_ASSESSED: 2, NOT_MET: 3}  # the order in which :func:`combine` decides
-_RANK = RANK
 
 
 def combine_expr(*statuses: pl.Expr) -> pl.Expr:
@@ -51,13 +50,13 @@ def combine_expr(*statuses: pl.Expr) -> pl.Expr:
     def rank(status: pl.Expr) -> pl.Expr:
         expr = pl.when(status == NOT_MET).then(3)
         for word in (NOT_ASSESSED, MET, NOT_APPLICABLE):
-            expr = expr.when(status == word).then(_RANK[word])
+            expr = expr.when(status == word).then(RANK[word])
         return expr
 
     highest = pl.max_horizontal(*(rank(s) for s in statuses))
     result = pl.lit(NOT_APPLICABLE)
     for word in (MET, NOT_ASSESSED, NOT_MET):
-        result = pl.when(highest == _RANK[word]).then(pl.lit(word)).otherwise(result)
+        result = pl.when(highest == RANK[word]).then(pl.lit(word)).otherwise(result)
     return result
 
 

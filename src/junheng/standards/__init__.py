@@ -99,7 +99,8 @@ class Judges:
         return tuple(item for items in self.areas.values() for item in items)
 
 
-_PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)(?::(level))?\}")  # {G7.min_per_pupil_funds}, {Q9.min_level:level}
+LEVEL_WORDS = ("Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ")
 
 
 def number_text(value: Any) -> str:
@@ -163,7 +164,8 @@ class Params:
     def item_name(self, item_id: str) -> str:
         """The item's wording with the thresholds of these parameters (G7: 不低于8000元 under a profile)."""
         template = self.standard.item_templates.get(item_id, item_id)
-        return _PLACEHOLDER.sub(lambda m: number_text(self[m.group(1)]), template)
+        return _PLACEHOLDER.sub(lambda m: LEVEL_WORDS[int(self[m.group(1)]) - 1] if m.group(2)
+                                else number_text(self[m.group(1)]), template)
 
     def item_names(self) -> dict[str, str]:
         return {item_id: self.item_name(item_id) for item_id in self.standard.item_templates}

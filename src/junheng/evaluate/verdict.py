@@ -94,7 +94,7 @@ def unit_summaries(units: pl.DataFrame, unit_rule: bool) -> dict[tuple[str, str]
 
 def stage_entry(standard: Standard, stats: list[dict], units: dict | None, composite: dict, status: str | None) -> dict:
     if not units:
-        return {"units": 0, "students": 0, "applicable": False, "indicators": {}, "composite_cv": None, "pass": None,
+        return {"units": 0, "students": 0, "applicable": False, "indicators": {}, "composite_cv": None, "pass": True,
                 "status": NOT_APPLICABLE, "note": "无评估单元（不适用）"}
     judges = standard.judges
     per_indicator = judges.cv_test == "per_indicator"

@@ -8,6 +8,7 @@ school fails.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,13 @@ def test_demo_problems_and_verdict_agree():
 
 def test_generated_counties_problems_and_verdict_agree(generated):
     assert check_agreement(evaluate(generated, load_standard("youzhi-2017")).to_dict()) > 0
+
+
+def test_agreement_when_g12_is_judged_per_school(generated):
+    """Without the county's own G12 total, every school is judged on it: the list names each one."""
+    import polars as pl
+
+    county = generated.county.with_columns(pl.lit(None, pl.Int64).alias("certified_teachers_total"))
+    result = evaluate(replace(generated, county=county), load_standard("youzhi-2017")).to_dict()
+    check_agreement(result)
+    assert any(p["item"] == "G12" for p in result["problems"])

@@ -42,3 +42,11 @@ def test_two_counties_of_one_name_with_a_county_sheet(tmp_path):
     result = evaluate(_read_back(tmp_path, dataset(_schools(), county=county)), load_standard("youzhi-2017"))
     g1 = {c["county_code"]: c["areas"]["government"]["items"]["G1"]["pass"] for c in result.counties}
     assert g1 == {"320106": True, "350102": False}
+
+
+def test_a_county_sheet_with_a_code_finds_schools_without_one():
+    schools = [{**SCHOOL, "county_name": "清溪县", "school_code": "3301010001", "school_name": "甲小学"}]
+    county = [{"year": 2024, "county_code": "330101", "county_name": "清溪县", "layout_ok": True}]
+    result = evaluate(dataset(schools, county=county), load_standard("youzhi-2017"))
+    assert result.counties[0]["areas"]["government"]["items"]["G1"]["pass"] is True
+    assert result.counties[0]["county_code"] == "330101"  # named by the county sheet

@@ -37,20 +37,27 @@ __all__ = ["Evaluation", "all_of", "evaluate", "weighted_cv"]
 NAME_KEY = ("year", "county_name")
 
 
-def _unique_codes(schools: pl.DataFrame) -> pl.DataFrame:
-    """(year, county_name) → its code, for the names that have exactly one code in the schools."""
-    return (schools.filter(pl.col("county_code").is_not_null()).group_by(NAME_KEY)
-            .agg(pl.col("county_code").unique().alias("codes"))
-            .filter(pl.col("codes").list.len() == 1)
-            .select(*NAME_KEY, pl.col("codes").list.first().alias("known_code")))
+def _codes_by_name(schools: pl.DataFrame) -> pl.DataFrame:
+    """(year, county_name) → the codes its schools carry: ``known_code`` when exactly one, ``coded``
+    when any."""
+    return (schools.group_by(NAME_KEY).agg(pl.col("county_code").drop_nulls().unique().alias("codes"))
+            .select(*NAME_KEY, pl.when(pl.col("codes").list.len() == 1).then(pl.col("codes").list.first())
+                    .alias("known_code"), (pl.col("codes").list.len() > 0).alias("coded")))
 
 
 def _with_county_id(frame: pl.DataFrame, codes: pl.DataFrame) -> pl.DataFrame:
-    """A blank 县(区)代码 takes the one code its name has that year; ``county_id`` is the code, or
-    the name when no code is known. Two counties of one name with two codes stay two counties."""
-    frame = frame.join(codes, on=list(NAME_KEY), how="left").with_columns(
-        pl.coalesce("county_code", "known_code").alias("county_code")).drop("known_code")
-    return frame.with_columns(pl.coalesce("county_code", pl.lit("名称:") + pl.col("county_name")).alias("county_id"))
+    """``county_id``: the 县(区)代码, or the name when no code is known (shared/spec/data.md: counties by
+    code, the name is a label). A blank code takes the one code its name has in the schools that year;
+    a 县级指标 or 质量监测 row with a code finds its schools by that code, or by name when the schools
+    carry no code. Two counties of one name with two codes stay two counties."""
+    code = pl.col("county_code")
+    frame = frame.join(codes, on=list(NAME_KEY), how="left", maintain_order="left")
+    resolved = (pl.when(code.is_not_null() & pl.col("coded").fill_null(True)).then(code)
+                .when(code.is_null()).then(pl.col("known_code")))
+    return frame.with_columns(
+        pl.coalesce(code, pl.col("known_code")).alias("county_code"),
+        pl.coalesce(resolved, pl.lit("名称:") + pl.col("county_name")).alias("county_id"),
+    ).drop("known_code", "coded")
 
 
 def _for_year(frame: pl.DataFrame | None, year: int) -> pl.DataFrame | None:
@@ -70,7 +77,7 @@ def evaluate(dataset: Dataset, standard: Standard) -> Evaluation:
     judges = standard.judges
     items = judges.items
     per_school = tuple(item for item in SCHOOL_ITEMS if item in items)
-    codes = _unique_codes(dataset.schools)
+    codes = _codes_by_name(dataset.schools)
     schools = _with_county_id(dataset.schools, codes)
     county = None if dataset.county is None else _with_county_id(dataset.county, codes)
     monitoring = None if dataset.monitoring is None else _with_county_id(dataset.monitoring, codes)

@@ -429,9 +429,11 @@ def county_items(counties: pl.DataFrame, county: pl.DataFrame | None, schools: p
                  monitoring: pl.DataFrame | None, params: Params, items: tuple[str, ...]) -> pl.DataFrame:
     """``counties`` (year, county_id, …) with every item's columns, all counties at once."""
     if county is not None and county.height:
-        frame = counties.join(county.drop("county_code", "county_name", "source_row", strict=False).with_columns(
-            pl.lit(True).alias("has_row")), on=list(COUNTY_KEY), how="left")
-        frame = frame.with_columns(pl.col("has_row").fill_null(False))
+        sheet = county.drop("county_name", "source_row", strict=False).rename({"county_code": "sheet_code"})
+        frame = counties.join(sheet.with_columns(pl.lit(True).alias("has_row")), on=list(COUNTY_KEY), how="left",
+                              maintain_order="left")
+        frame = frame.with_columns(pl.col("has_row").fill_null(False),
+                                   pl.coalesce("county_code", "sheet_code").alias("county_code")).drop("sheet_code")
     else:
         frame = counties.with_columns(pl.lit(False).alias("has_row"),
                                       *(pl.lit(None, dtype).alias(name) for name, dtype in _county_schema().items()))

@@ -292,3 +292,42 @@ def test_qr_sheets_export_and_problems(survey, world, login):
     assert "课业负担" in problem.message
     client.post(f"/survey/{world.year}/problems/", {"item": ["society:S07"]})
     assert Problem.objects.filter(source="survey").count() == 1
+
+
+# Who may use each survey route: every route is listed, so a new one needs a decision.
+SURVEY_RULES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    # name: (school user, inspector, url arguments); anonymous visitors are sent to sign in.
+    "home": ("403", "own", ()),
+    "respond": ("public", "public", ("token",)),
+    "detail": ("403", "own", ("year",)),
+    "live": ("403", "own", ("year",)),
+    "action": ("403", "403", ("year", "name")),
+    "problems": ("403", "403", ("year",)),
+    "questionnaire": ("403", "own", ("year", "qid")),
+    "qr": ("403", "403", ("year",)),
+    "qr_image": ("403", "403", ("year", "token", "kind")),
+    "export": ("403", "own", ("year",)),
+}
+
+
+def test_every_survey_route_has_an_access_rule(survey, world):
+    from django.urls import reverse
+
+    from junheng.web.survey import urls as survey_urls
+
+    assert sorted(p.name for p in survey_urls.urlpatterns) == sorted(SURVEY_RULES)
+    link = link_of(survey)
+    values = {"year": world.year, "token": link.token, "name": "closed", "qid": "society", "kind": "png"}
+    school, inspector, anonymous = Client(), Client(), Client()
+    school.force_login(world.user_a)
+    inspector.force_login(world.inspector)
+    for name, (school_rule, inspector_rule, args) in SURVEY_RULES.items():
+        url = reverse(f"survey:{name}", kwargs={k: values[k] for k in args})
+        method = "post" if name in ("action", "problems") else "get"
+        for client, rule in ((school, school_rule), (inspector, inspector_rule)):
+            status = getattr(client, method)(url).status_code
+            assert status == (403 if rule == "403" else 200), (name, rule, status)
+        if school_rule != "public":
+            assert getattr(anonymous, method)(url).status_code == 302, name
+    survey.refresh_from_db()
+    assert survey.is_open and not Response.objects.exists()

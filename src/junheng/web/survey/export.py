@@ -10,7 +10,7 @@ import xlsxwriter
 
 from junheng.survey import GROUP_ZH, GROUPS
 from junheng.survey.questionnaire import QUESTIONNAIRE_ZH
-from junheng.survey.results import percent
+from junheng.survey.results import percent, share
 
 from .models import RejectReason, Response
 from .tally import State, params_of
@@ -68,7 +68,7 @@ def workbook(state: State) -> bytes:
         tally = state.summary.groups.get(group)
         valid = tally.valid if tally else 0
         ws.write_row(row, 0, [GROUP_ZH[group], quota, valid, max(quota - valid, 0),
-                              percent(tally.rate * 100 if tally and tally.rate is not None else None)], cell)
+                              percent(share(tally.rate) if tally else None)], cell)
 
     headers = ["序号", "问卷", "调查对象", "城乡", "学校标识码", "学校", "年级", "提交日期", "用时(秒)", "满意问卷"]
     items = [(qid, item) for qid, q in state.questionnaires.items() for item in q.items]

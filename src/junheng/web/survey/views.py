@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from junheng.survey import AREAS, GROUP_ZH, GROUPS
 from junheng.survey.plan import GRADE_GROUPS, QUESTIONNAIRE_OF
 from junheng.survey.questionnaire import QUESTIONNAIRE_IDS, QUESTIONNAIRE_ZH
-from junheng.survey.results import percent
+from junheng.survey.results import percent, share
 from junheng.web.access import COUNTY_ROLES, require_bureau, require_role
 from junheng.web.models import Role
 from junheng.web.services import WorkflowError
@@ -58,7 +58,7 @@ def _progress_rows(state: State) -> dict:
     plan, summary = state.survey.plan, state.summary
     groups = [{"id": g, "name": GROUP_ZH[g], "quota": plan["groups"].get(g, 0),
                "valid": summary.groups[g].valid if g in summary.groups else 0,
-               "rate": percent(summary.groups[g].rate) if g in summary.groups else "—"} for g in GROUPS]
+               "rate": percent(share(summary.groups[g].rate)) if g in summary.groups else "—"} for g in GROUPS]
     by_area = {(r["group"], r["area"]): r["count"] for r in plan["by_area"]}
     areas = [{"name": GROUP_ZH[g], "cells": [(by_area.get((g, a), 0), summary.by_group_area.get((g, a), 0))
                                              for a in AREAS]} for g in GROUPS]
@@ -75,7 +75,7 @@ def _progress_rows(state: State) -> dict:
         row["quota"] += link.quota
         row["valid"] += min(valid, link.quota)
     for code, row in schools.items():
-        row["rate"] = percent(summary.school_total(code).rate)
+        row["rate"] = percent(share(summary.school_total(code).rate))
         row["missing"] = row["quota"] - row["valid"]
         row["ordered"] = [row["cells"].get(g) for g in ("parent", "student", "teacher", "principal")]
     for row in groups:
@@ -94,7 +94,7 @@ def _context(request: HttpRequest, acc, survey: Survey) -> dict:
             "combined": percent(state.table.combined_rate), "recognition": recognition, "rejected": rejected,
             "items": [{"key": f"{i.questionnaire}:{i.item_id}", "questionnaire": QUESTIONNAIRE_ZH[i.questionnaire],
                        "id": i.item_id, "topic": i.topic, "text": i.text, "counted": i.counted,
-                       "rate": percent(None if i.rate is None else i.rate * 100)} for i in items],
+                       "rate": percent(share(i.rate))} for i in items],
             "is_bureau": acc.role == Role.BUREAU, "areas": AREAS, "year": None, **_progress_rows(state)}
 
 

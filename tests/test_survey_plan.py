@@ -104,11 +104,26 @@ def test_default_questionnaires_load_and_catch_straight_lining(qid):
     assert len(q.items) >= 10 and q.overall == q.items[-1].id
     same = {i.id: "0" for i in q.items}  # the first option everywhere contradicts the reverse items
     answers, missing = check_answers(q, same)
-    assert not missing and straight_lined(q, answers, 6)
+    assert not missing and straight_lined(q, answers, 6, 2)
     honest = {i.id: str(min(i.scale.satisfied)) for i in q.items}
     answers, _ = check_answers(q, honest)
-    assert answers.satisfied and not straight_lined(q, answers, 6)
+    assert answers.satisfied and not straight_lined(q, answers, 6, 2)
     assert answers.satisfied_items == answers.counted_items == len(q.items)
+    critical = {**same, **{i.id: str(min(i.scale.satisfied)) for i in q.items if 0 not in i.scale.satisfied}}
+    burden = next(i for i in q.items if i.topic == "课业负担")
+    critical[burden.id] = "0"  # 满意 everywhere but the burden is too heavy: honest, not straight-lined
+    answers, _ = check_answers(q, critical)
+    assert not straight_lined(q, answers, 6, 2)
+
+
+def test_one_contradiction_is_an_opinion_two_are_straight_lining():
+    q = parse(default_text("society"))
+    top = {i.id: "0" for i in q.items}  # 满意 … and S06 “存在”, S07 “过重”: two contradictions
+    answers, _ = check_answers(q, top)
+    assert straight_lined(q, answers, 6, 2)
+    second = {i.id: "1" for i in q.items}  # 比较满意 … S06 “不存在” (满意), S07 “偏重”: one only
+    answers, _ = check_answers(q, second)
+    assert not straight_lined(q, answers, 6, 2) and straight_lined(q, answers, 6, 1)
 
 
 def test_answers_must_be_complete_and_within_the_options():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,10 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+@lru_cache(maxsize=32)
 def load_params(year: int, path: Path = SAMPLING_FILE) -> SurveyParams:
-    """The rules as of 1 September of school year ``year`` (the same date rule as the standards)."""
+    """The rules as of 1 September of school year ``year`` (the same date rule as the standards);
+    read once per process (every answer checks them)."""
     data = _read_yaml(path)
     params = {pid: _parameter(pid, spec, path.name) for pid, spec in (data.get("parameters") or {}).items()}
     when = dt.date(int(year), 9, 1)

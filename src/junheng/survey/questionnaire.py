@@ -9,6 +9,7 @@ decides whether the whole questionnaire counts as a 满意问卷 (表Ⅵ). Optio
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -100,8 +101,10 @@ def _scale(name: str, spec) -> Scale:
     return Scale(options, satisfied, not_counted)
 
 
+@lru_cache(maxsize=64)
 def parse(text: str, expected_id: str | None = None) -> Questionnaire:
-    """Read and check a questionnaire's YAML text; every fault is a Chinese message."""
+    """Read and check a questionnaire's YAML text; every fault is a Chinese message. The result is
+    immutable and kept per text, so that answering does not re-read YAML on every request."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -169,10 +172,12 @@ def check_answers(q: Questionnaire, raw: dict[str, str]) -> tuple[Answers | None
                    sum(1 for i in counted if i.satisfied(positions[i.id])), len(counted)), []
 
 
-def straight_lined(q: Questionnaire, answers: Answers, min_items: int) -> bool:
-    """The same option position on every item although that contradicts itself (a 满意 answer on
-    one item, a 不满意 one on another): a respondent who did not read the questions."""
+def straight_lined(q: Questionnaire, answers: Answers, min_items: int, min_contradictions: int) -> bool:
+    """The same option position on every item although that contradicts itself: at least
+    ``min_contradictions`` items where that position means the opposite (满意 / 不满意) of what it
+    means on most items — a respondent who did not read the questions. A critical but honest
+    answer (满意 everywhere, 课业负担“过重”) differs on one item only and is kept."""
     if len(q.items) < min_items or len(set(answers.positions.values())) != 1:
         return False
-    verdicts = {i.satisfied(answers.positions[i.id]) for i in q.items if i.counts(answers.positions[i.id])}
-    return verdicts == {True, False}
+    verdicts = [i.satisfied(answers.positions[i.id]) for i in q.items if i.counts(answers.positions[i.id])]
+    return min(verdicts.count(True), verdicts.count(False)) >= min_contradictions

@@ -176,7 +176,8 @@ def _accept(sub: Answering) -> Response:
     if seconds < min_seconds(survey, sub.questionnaire):
         raise Rejected(RejectReason.TOO_FAST)
     answers, grade = _checked(sub)
-    if straight_lined(sub.questionnaire, answers, params.int("straight_lining.min_items")):
+    if straight_lined(sub.questionnaire, answers, params.int("straight_lining.min_items"),
+                      params.int("straight_lining.min_contradictions")):
         raise Rejected(RejectReason.STRAIGHT_LINING)
     device_hash = keyed_hash(survey.pk, "device", device)
     if Response.objects.filter(survey=survey, group=link.group, device=device_hash).count() \

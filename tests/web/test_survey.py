@@ -331,3 +331,4 @@ def test_every_survey_route_has_an_access_rule(survey, world):
             assert getattr(anonymous, method)(url).status_code == 302, name
     survey.refresh_from_db()
     assert survey.is_open and not Response.objects.exists()
+

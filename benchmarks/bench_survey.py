@@ -79,9 +79,7 @@ class Respondent:
 
     def answers(self, page: str) -> dict[str, str]:
         """A mostly satisfied respondent: each item's options as listed, picked with a bias to the top."""
-        data: dict[str, str] = {"ticket": re.search(r'name="ticket" value="([^"]+)"', page).group(1),
-                                "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"',
-                                                                 page).group(1)}
+        data: dict[str, str] = {"ticket": re.search(r'name="ticket" value="([^"]+)"', page).group(1)}
         groups = _radio_groups(page)
         for name, values in groups.items():
             data[name] = self.rng.choice(values[:2] if self.rng.random() < 0.8 else values)

@@ -92,6 +92,13 @@ def test_respondent_answers_on_the_form_page_and_is_counted(survey, settings):
     response = Response.objects.get()
     assert response.satisfied and response.grade == 5 and response.school_id == link.school_id
     assert state_of(survey).table.questionnaire_rate == 100
+    no_cookies = Client()  # a phone that keeps no cookies can still answer (the ticket carries its device)
+    html = no_cookies.get(f"/survey/r/{link.token}/").content.decode()
+    no_cookies.cookies.clear()
+    ticket = re.search(r'name="ticket" value="([^"]+)"', html).group(1)
+    data = {**good_answers(link), "S01": "1", "ticket": ticket}
+    assert "提交成功" in no_cookies.post(f"/survey/r/{link.token}/", data).content.decode()
+    assert Response.objects.count() == 2
 
 
 def test_incomplete_answers_keep_the_form_and_are_not_counted(survey):

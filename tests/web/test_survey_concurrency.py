@@ -56,8 +56,7 @@ def _form(port: int, token: str, cookies: dict) -> dict[str, str]:
     """Open the form as a phone does and fill it in as a satisfied parent (S06 不存在, S07 适中)."""
     status, page = _request(port, f"/survey/r/{token}/", cookies)
     assert status == 200
-    data = {"csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1),
-            "ticket": re.search(r'name="ticket" value="([^"]+)"', page).group(1), "grade": "5"}
+    data = {"ticket": re.search(r'name="ticket" value="([^"]+)"', page).group(1), "grade": "5"}
     for name in set(re.findall(r'type="radio" name="(S\d+)"', page)):
         data[name] = "0"
     data.update(S06="1", S07="2")

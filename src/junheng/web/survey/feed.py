@@ -8,6 +8,7 @@ moving and would re-run the evaluation on every answer); else whatever the count
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from .models import Survey, SurveyState
@@ -23,7 +24,8 @@ OFFICIAL_LABEL = "国家调查结果（已导入，优先于本县自查结果�
 SELF_SURVEY_LABEL = "本县自查调查结果"
 
 
-def recognition_of(county_id: int, year: int) -> Recognition | None:
+def recognition_of(county_id: int, year: int, rate: Fraction | None = None) -> Recognition | None:
+    """S1's figure and its label; ``rate`` is the survey's 综合满意度 when the caller has it already."""
     from .tally import combined_rate
 
     survey = Survey.objects.filter(county=county_id, year=year).first()
@@ -32,7 +34,7 @@ def recognition_of(county_id: int, year: int) -> Recognition | None:
     if survey.official_rate is not None:
         return Recognition(float(survey.official_rate), OFFICIAL_LABEL)
     if survey.state == SurveyState.CLOSED:
-        rate = combined_rate(survey)
+        rate = combined_rate(survey) if rate is None else rate
         if rate is not None:
             return Recognition(float(rate), SELF_SURVEY_LABEL)
     return None

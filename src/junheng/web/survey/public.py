@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from junheng.survey import GROUP_ZH
@@ -46,6 +47,9 @@ def _message(request: HttpRequest, link: Link, message: str, status: int, thanks
                   status=status)
 
 
+# No CSRF cookie: there is no session to protect (anyone may answer), and a phone that refuses
+# cookies must still be able to answer; the signed one-time ticket is what the form must carry.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, token: str) -> HttpResponse:
     if len(token) > TOKEN_MAX:

@@ -147,7 +147,12 @@ def plan_sample(residents: dict[str, int], schools: Iterable[SchoolInfo], params
             split = dict(zip(AREAS, apportion(groups[group], area_weights), strict=True))
         for area in AREAS:
             by_area[(group, area)] = split[area]
-            quotas.extend(area_quotas(group, area, split[area], [s for s in placed if s.area == area], notices))
+            quotas.extend(area_quotas(group, area, split[area], [s for s in placed if s.area == area]))
+    for area in AREAS:
+        unplaced = [f"{GROUP_ZH[q.group]} {q.count} 份" for q in quotas
+                    if q.area == area and q.school_code is None and q.group in SCHOOL_GROUPS]
+        if unplaced:
+            notices.append(f"{area}没有学校：{'、'.join(unplaced)}配额改用{area}的全县通用二维码")
     grades: dict[tuple[str, int], int] = {}
     for group, pid in GRADE_GROUPS.items():
         levels = [int(g) for g in params[pid]]
@@ -161,13 +166,12 @@ def principal_split(count: int, schools: list[SchoolInfo]) -> dict[str, int]:
     return dict(zip(AREAS, apportion(count, per_area), strict=True))
 
 
-def area_quotas(group: str, area: str, count: int, schools: list[SchoolInfo], notices: list[str]) -> list[Quota]:
+def area_quotas(group: str, area: str, count: int, schools: list[SchoolInfo]) -> list[Quota]:
     if count == 0:
         return []
     if group not in SCHOOL_GROUPS:
         return [Quota(group, area, None, count)]
-    if not schools:
-        notices.append(f"{area}没有学校，{GROUP_ZH[group]} {count} 份配额改用{area}的全县通用二维码")
+    if not schools:  # named once per area in plan_sample
         return [Quota(group, area, None, count)]
     if group == "principal":
         weights: list[int] = [1] * len(schools)

@@ -76,9 +76,6 @@ class Summary:
             total.satisfied += tally.satisfied
         return total
 
-    def lowest_items(self, count: int, min_answers: int = 1) -> list[ItemRate]:
-        rated = [i for i in self.items.values() if i.counted >= min_answers]
-        return sorted(rated, key=lambda i: (i.rate, i.questionnaire, i.item_id))[:count]
 
 
 def summarise(valid: Iterable[Valid], questionnaires: dict[str, Questionnaire]) -> Summary:

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from django.db.models import Sum
 
-from junheng.survey import GROUP_ZH, load_params
+from junheng.survey import load_params
 from junheng.survey.params import SurveyParams
 from junheng.survey.questionnaire import QUESTIONNAIRE_IDS, Questionnaire, parse
 from junheng.survey.results import Summary, TableVI, Valid, summarise
@@ -64,7 +64,3 @@ def state_of(survey: Survey) -> State:
 def combined_rate(survey: Survey) -> Fraction | None:
     """综合满意度 (%) of the survey, exact."""
     return state_of(survey).table.combined_rate
-
-
-def group_label(group: str) -> str:
-    return GROUP_ZH.get(group, group)

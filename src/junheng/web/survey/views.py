@@ -95,7 +95,7 @@ def _context(request: HttpRequest, acc, survey: Survey) -> dict:
             "items": [{"key": f"{i.questionnaire}:{i.item_id}", "questionnaire": QUESTIONNAIRE_ZH[i.questionnaire],
                        "id": i.item_id, "topic": i.topic, "text": i.text, "counted": i.counted,
                        "rate": percent(share(i.rate))} for i in items],
-            "is_bureau": acc.role == Role.BUREAU, "areas": AREAS, "year": None, **_progress_rows(state)}
+            "is_bureau": acc.role == Role.BUREAU, "areas": AREAS, **_progress_rows(state)}
 
 
 @require_GET

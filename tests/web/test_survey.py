@@ -86,6 +86,8 @@ def test_respondent_answers_on_the_form_page_and_is_counted(survey, settings):
     assert page.status_code == 200 and DEVICE_COOKIE in page.cookies
     html = page.content.decode()
     assert "<script" not in html and "社会卷" in html
+    css = re.search(r'href="(/static/survey/respond[^"]*\.css)"', html).group(1)
+    assert phone.get(css).status_code == 200  # the page's only other file, served by the app itself
     ticket = re.search(r'name="ticket" value="([^"]+)"', html).group(1)
     done = phone.post(f"/survey/r/{link.token}/", {**good_answers(link), "ticket": ticket})
     assert done.status_code == 200 and "提交成功" in done.content.decode()

@@ -96,7 +96,7 @@ def apportion(total: int, weights: Sequence[int | Fraction]) -> list[int]:
 
 
 def sample_size(residents: int, params: SurveyParams) -> int:
-    """⌈常住人口 × 1.5‰⌉, and at least 600 when the county has fewer than 400,000 residents."""
+    """常住人口 × 1.5‰ rounded up, and at least 600 when the county has fewer than 400,000 residents."""
     size = math.ceil(Fraction(residents) * Fraction(params["sample.rate"]) / 1000)
     if residents < params.int("sample.minimum_below_residents"):
         size = max(size, params.int("sample.minimum"))
@@ -104,7 +104,7 @@ def sample_size(residents: int, params: SurveyParams) -> int:
 
 
 def group_totals(total: int, school_count: int, params: SurveyParams) -> dict[str, int]:
-    """Parents ⌈total × 50%⌉; the rest shared equally, principals capped at the schools' number."""
+    """Parents: total × 50% rounded up; the rest shared equally, principals capped at the schools' number."""
     parents = math.ceil(Fraction(total) * Fraction(params["groups.parent.min_share"]) / 100)
     others = [g for g in GROUPS if g != "parent"]
     cap = {"principal": school_count * params.int("groups.principal.max_per_school")}

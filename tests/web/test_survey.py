@@ -341,3 +341,22 @@ def test_every_survey_route_has_an_access_rule(survey, world):
     survey.refresh_from_db()
     assert survey.is_open and not Response.objects.exists()
 
+
+
+def test_a_leaked_code_is_replaced_and_refusals_are_shown_per_school(survey, world, login):
+    link = link_of(survey, school=world.school_a)
+    old = link.token
+    assert answer(link, opened=time.time() - 1).status_code == 403  # too fast: counted against school A
+    client = login(world.bureau)
+    row = re.search(rf'<tr data-school="{world.school_a.code}">.*?</tr>',
+                    client.get(f"/survey/{world.year}/live/").content.decode(), re.S).group(0)
+    assert '<td class="n refused">1</td>' in row
+    assert client.post(f"/survey/{world.year}/do/rotate/", {"token": old}).status_code == 302
+    link.refresh_from_db()
+    assert link.token != old
+    assert Client().get(f"/survey/r/{old}/").status_code == 404
+    assert Client().get(f"/survey/r/{link.token}/").status_code == 200
+    assert "原码作废" in client.get(f"/survey/{world.year}/qr/").content.decode()
+    other = Client()
+    other.force_login(world.inspector)
+    assert other.post(f"/survey/{world.year}/do/rotate/", {"token": link.token}).status_code == 403

@@ -202,6 +202,20 @@ def set_questionnaire(acc: Account, survey: Survey, qid: str, text: str, version
 
 
 @transaction.atomic
+def rotate_link(acc: Account, survey: Survey, data, request: HttpRequest | None = None) -> Link:
+    """A new token for one QR code (its link was posted where it should not be): the old code stops working."""
+    link = survey.links.select_related("school").filter(token=str(data.get("token", ""))[:32]).first()
+    if link is None:
+        raise WorkflowError("没有这个二维码")
+    old = link.token
+    link.token = secrets.token_urlsafe(12)
+    link.save(update_fields=["token"])
+    audit.record(acc.user, "survey.rotate", request=request, county=survey.county, target=str(survey),
+                 summary=f"更换二维码（原码作废）：{link}", before={"token": old[:4] + "…"})
+    return link
+
+
+@transaction.atomic
 def raise_problems(acc: Account, state: State, chosen: list[str], request: HttpRequest | None = None) -> int:
     """The chosen low-satisfaction items become problems of the county's 问题清单 (one per item)."""
     survey = state.survey

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +21,7 @@ from junheng.web.services import WorkflowError
 
 from . import export, services
 from .feed import recognition_of
-from .models import Link, RejectReason, Survey
+from .models import Link, Rejection, RejectReason, Survey
 from .qr import qr_file, qr_svg
 from .tally import State, params_of, state_of
 
@@ -65,6 +66,8 @@ def _progress_rows(state: State) -> dict:
     grades = [{"group": GROUP_ZH[r["group"]], "grade": r["grade"], "quota": r["count"],
                "valid": summary.grades.get((r["group"], r["grade"]), 0)} for r in plan["grades"]]
     schools: dict[str, dict] = {}
+    refused = dict(Rejection.objects.filter(survey=state.survey, link__school__isnull=False)
+                   .values("link__school__code").annotate(n=Sum("count")).values_list("link__school__code", "n"))
     links = Link.objects.filter(survey=state.survey, school__isnull=False, quota__gt=0).select_related("school")
     for link in links:
         row = schools.setdefault(link.school.code, {"code": link.school.code, "name": link.school.name,
@@ -76,6 +79,7 @@ def _progress_rows(state: State) -> dict:
         row["valid"] += min(valid, link.quota)
     for code, row in schools.items():
         row["rate"] = percent(share(summary.school_total(code).rate))
+        row["refused"] = refused.get(code, 0)
         row["missing"] = row["quota"] - row["valid"]
         row["ordered"] = [row["cells"].get(g) for g in ("parent", "student", "teacher", "principal")]
     for row in groups:
@@ -114,7 +118,8 @@ def live(request: HttpRequest, acc, year: int) -> HttpResponse:
     return render(request, "survey/live.html", _context(request, acc, survey_for(acc, year)))
 
 
-ACTIONS = {"replan": services.replan, "visits": services.set_visits, "official": services.set_official}
+ACTIONS = {"replan": services.replan, "visits": services.set_visits, "official": services.set_official,
+           "rotate": services.rotate_link}
 
 
 @require_POST
@@ -138,7 +143,8 @@ def action(request: HttpRequest, acc, year: int, name: str) -> HttpResponse:
         return render(request, "survey/detail.html", context, status=400)
     messages.success(request, {"open": "调查已重新开放", "closed": "调查已结束，结果将用于 S1 社会认可度",
                                "replan": "已按新的常住人口重新计算抽样方案", "visits": "已保存实地走访情况",
-                               "official": "已保存国家调查结果"}[name])
+                               "official": "已保存国家调查结果",
+                               "rotate": "已更换二维码，原二维码已作废，请重新打印该码"}[name])
     return redirect("survey:detail", year)
 
 

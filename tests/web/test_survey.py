@@ -360,3 +360,14 @@ def test_a_leaked_code_is_replaced_and_refusals_are_shown_per_school(survey, wor
     other = Client()
     other.force_login(world.inspector)
     assert other.post(f"/survey/{world.year}/do/rotate/", {"token": link.token}).status_code == 403
+
+
+def test_bureau_raises_the_address_limit_for_a_parents_meeting(survey, world, login):
+    client = login(world.bureau)
+    url = f"/survey/{world.year}/do/rules/"
+    bad = client.post(url, {"min_seconds_per_item": "-1", "per_address_per_minute": "80", "version": survey.version})
+    assert bad.status_code == 400 and "0 到 60" in bad.content.decode() and 'value="80"' in bad.content.decode()
+    ok = client.post(url, {"min_seconds_per_item": "1.5", "per_address_per_minute": "80", "version": survey.version})
+    assert ok.status_code == 302
+    survey.refresh_from_db()
+    assert survey.per_address_per_minute == 80 and str(survey.min_seconds_per_item) == "1.5"

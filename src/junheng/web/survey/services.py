@@ -202,6 +202,25 @@ def set_questionnaire(acc: Account, survey: Survey, qid: str, text: str, version
 
 
 @transaction.atomic
+def set_rules(acc: Account, survey: Survey, data, request: HttpRequest | None = None) -> Survey:
+    """This survey's minimum answering time and per-address limit (a parents' meeting on one school
+    network may need a higher limit than the default)."""
+    try:
+        per_item = Decimal(str(data.get("min_seconds_per_item", "")).strip())
+    except InvalidOperation:
+        raise WorkflowError("最短答题时间须为数字（秒/题），如 2") from None
+    if not per_item.is_finite() or not 0 <= per_item <= 60 or per_item != per_item.quantize(Decimal("0.1")):
+        raise WorkflowError("最短答题时间须在 0 到 60 秒/题之间，最多一位小数")
+    limit = _number(data.get("per_address_per_minute", ""), "同一网络地址每分钟最多提交份数", minimum=1)
+    before = {"min_seconds_per_item": str(survey.min_seconds_per_item), "per_address_per_minute": survey.per_address_per_minute}
+    _bump(survey, data.get("version"), min_seconds_per_item=per_item, per_address_per_minute=limit)
+    audit.record(acc.user, "survey.rules", request=request, county=survey.county, target=str(survey),
+                 summary="修改最短答题时间或同一网络地址提交频率上限", before=before,
+                 after={"min_seconds_per_item": str(per_item), "per_address_per_minute": limit})
+    return survey
+
+
+@transaction.atomic
 def rotate_link(acc: Account, survey: Survey, data, request: HttpRequest | None = None) -> Link:
     """A new token for one QR code (its link was posted where it should not be): the old code stops working."""
     link = survey.links.select_related("school").filter(token=str(data.get("token", ""))[:32]).first()

@@ -119,7 +119,7 @@ def live(request: HttpRequest, acc, year: int) -> HttpResponse:
 
 
 ACTIONS = {"replan": services.replan, "visits": services.set_visits, "official": services.set_official,
-           "rotate": services.rotate_link}
+           "rotate": services.rotate_link, "rules": services.set_rules}
 
 
 @require_POST
@@ -144,7 +144,8 @@ def action(request: HttpRequest, acc, year: int, name: str) -> HttpResponse:
     messages.success(request, {"open": "调查已重新开放", "closed": "调查已结束，结果将用于 S1 社会认可度",
                                "replan": "已按新的常住人口重新计算抽样方案", "visits": "已保存实地走访情况",
                                "official": "已保存国家调查结果",
-                               "rotate": "已更换二维码，原二维码已作废，请重新打印该码"}[name])
+                               "rotate": "已更换二维码，原二维码已作废，请重新打印该码",
+                               "rules": "已保存本调查的防刷票设置"}[name])
     return redirect("survey:detail", year)
 
 

@@ -72,3 +72,8 @@ def test_phone_answers_stuffing_refused_bureau_page_updates(live_world, sign_in,
     assert school_row.locator("td").nth(2).inner_text().startswith("1 / ")
     shot(bureau, "survey-bureau-live")
     assert Response.objects.count() == 1
+
+    bureau.goto(f"{live_server.url}/survey/{w.year}/qr/?school={w.school_a.code}")
+    assert bureau.locator("section.sheet svg").count() == 4  # 家长、学生、教师、校长
+    assert "家长" in bureau.locator("section.sheet").inner_text()
+    shot(bureau, "survey-qr-sheet")

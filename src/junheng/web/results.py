@@ -23,6 +23,7 @@ from junheng.standards import Standard, StandardError, load_standard
 
 from . import audit
 from .models import CollectionYear, County, EvaluationSnapshot, Problem, School, Status, Submission
+from .survey.feed import county_row as survey_county_row
 
 logger = logging.getLogger(__name__)
 
@@ -66,10 +67,11 @@ def dataset_for(cy: CollectionYear, official: bool = True) -> Dataset:
     for sub in submissions:
         schools.append(sub.values)
         rooms.extend({**room, "year": cy.year, "school_code": sub.school.code} for room in sub.rooms)
+    county_row = survey_county_row(cy)  # S1 from the 社会认可度 survey when it has a figure
     return Dataset(
         schools=frame(SCHOOLS, schools),
         rooms=frame(ROOMS, rooms),
-        county=frame(COUNTY, [cy.county_values]) if cy.county_table_supplied else None,
+        county=frame(COUNTY, [county_row]) if county_row is not None else None,
         monitoring=frame(MONITORING, cy.monitoring_rows) if cy.monitoring_supplied else None,
         source=f"{cy.county.name} {cy.year} 年度（{'审核通过数据' if official else '含待审核数据的预览'}）",
     )

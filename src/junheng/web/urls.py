@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from . import views
 from .api import api
@@ -50,4 +50,5 @@ urlpatterns = [
     path("<year:year>/reports/", views.reports_view, name="reports"),
     path("<year:year>/download/<str:kind>/", views.download_view, name="download"),
     path("api/", api.urls),
+    path("survey/", include("junheng.web.survey.urls")),
 ]

@@ -110,7 +110,7 @@ def text_width(text: str) -> float:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
 
 
-LINE_HEIGHT = 15  # points per line of 11-point text
+LINE_HEIGHT = 17  # points per line of 11-point text in a CJK font (LibreOffice lays out Noto Sans CJK at about 16.5)
 
 
 def wrapped_height(cells: list[tuple[str, float]]) -> float:

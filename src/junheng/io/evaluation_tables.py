@@ -74,7 +74,13 @@ def _number(value) -> float | None:
 
 
 def _frame(rows: Iterator[dict] | list[dict]) -> pl.DataFrame:
-    return pl.from_dicts(list(rows), infer_schema_length=None, strict=False)
+    """Rows with varying keys (a problem has ``room_type`` or ``floor_shortfall`` only when it applies)
+    as one frame, column by column (faster than row-wise conversion for 365,000 national problems)."""
+    rows = list(rows)
+    keys: dict[str, None] = {}
+    for row in rows:
+        keys.update(dict.fromkeys(row))
+    return pl.DataFrame({key: [row.get(key) for row in rows] for key in keys}, strict=False)
 
 
 def _write(frame: pl.DataFrame, path: Path, fmt: str) -> Path:

@@ -47,6 +47,9 @@ def _standard_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--standard", choices=["youzhi-2017", "jiben-2012"], default="youzhi-2017",
                         help="评估标准：youzhi-2017 优质均衡（默认），jiben-2012 基本均衡")
     parser.add_argument("--profile", metavar="FILE", help="省/市实施方案参数文件（YAML），覆盖标准中的部分参数")
+
+
+def _county_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--county", metavar="CODE", help="只测算数据中的一个县（区），按县(区)代码选择")
 
 
@@ -58,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "计算各项指标、达标情况与差异系数，打印中文摘要。")
     p.add_argument("path", metavar="PATH", help="工作簿（.xlsx/.xls，工作表：学校/专用教室/县级指标/质量监测）或 CSV 文件夹")
     _standard_args(p)
+    _county_arg(p)
     p.add_argument("--json", metavar="FILE", help="写出完整结果 JSON")
     p.add_argument("--tables", metavar="DIR", help="把评估单元、学校、差异系数、县级结果和问题清单写成表格文件到文件夹")
     p.add_argument("--tables-format", choices=["csv", "parquet"], default="csv",
@@ -78,12 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("problems", help="生成问题清单工作簿", description="列出每所学校的每项差距及其大小（一校一案草稿）。")
     p.add_argument("path", metavar="PATH", help="数据集（工作簿或 CSV 文件夹）")
     _standard_args(p)
+    _county_arg(p)
     p.add_argument("--xlsx", metavar="FILE", required=True, help="输出的问题清单工作簿；多个县时为文件夹，每县一个工作簿")
     p.set_defaults(run=run_problems)
 
     p = commands.add_parser("report", help="生成县域评估报告（Word/PDF）", description="生成含图表的县域自评报告。")
     p.add_argument("path", metavar="PATH", help="数据集（工作簿或 CSV 文件夹）")
     _standard_args(p)
+    _county_arg(p)
     p.add_argument("--docx", metavar="FILE", required=True, help="输出的 Word 报告；多个县时为文件夹（报告.docx 即文件夹"
                    "“报告”），每县一个文件")
     p.add_argument("--pdf", metavar="FILE", help="同时转换为 PDF（需要 LibreOffice；多个县时同样为文件夹）")
@@ -156,20 +162,21 @@ def build_parser() -> argparse.ArgumentParser:
 # ── commands ────────────────────────────────────────────────────────────────────────────────
 
 
-def _load(args: argparse.Namespace, profile: str | None = None, progress=None):
+def _load(path: str, standard_id: str, profile: str | None = None, *, county: str | None = None, progress=None):
+    """Read, check and evaluate a data set (only the county ``county`` names, when given)."""
     from junheng.evaluate import evaluate
     from junheng.io import read_dataset_with_warnings
     from junheng.progress import Progress
     from junheng.standards import load_standard
 
     progress = progress or Progress()
-    standard = load_standard(args.standard, profile)
+    standard = load_standard(standard_id, profile)
     with progress.step("读取数据"):
-        dataset, warnings = read_dataset_with_warnings(args.path)
+        dataset, warnings = read_dataset_with_warnings(path)
     for warning in warnings:
         print(f"提示：{warning}", file=sys.stderr)
-    if args.county:
-        dataset = select_county(dataset, args.county)
+    if county:
+        dataset = select_county(dataset, county)
     with progress.step("测算"):
         evaluation = evaluate(dataset, standard)
     return dataset, standard, evaluation
@@ -238,7 +245,8 @@ def run_evaluate(args: argparse.Namespace) -> None:
     from junheng.progress import Progress
 
     progress = Progress()
-    dataset, standard, evaluation = _load(args, None if args.set else args.profile, progress)
+    dataset, standard, evaluation = _load(args.path, args.standard, None if args.set else args.profile,
+                                          county=args.county, progress=progress)
     if args.set or args.profile:
         from junheng.standards import load_standard
         from junheng.whatif import apply_overrides, compare, parse_sets
@@ -286,7 +294,7 @@ def run_problems(args: argparse.Namespace) -> None:
     from junheng.progress import Progress
 
     progress = Progress()
-    _, _, evaluation = _load(args, args.profile, progress)
+    _, _, evaluation = _load(args.path, args.standard, args.profile, county=args.county, progress=progress)
     with progress.step("查找问题"):
         count = len(evaluation.problems)
     paths = write_problem_books(evaluation, args.xlsx, scenario=_scenario(args, evaluation.standard),
@@ -300,7 +308,7 @@ def run_report(args: argparse.Namespace) -> None:
     from junheng.report import write_reports
 
     progress = Progress()
-    _, _, evaluation = _load(args, args.profile, progress)
+    _, _, evaluation = _load(args.path, args.standard, args.profile, county=args.county, progress=progress)
     with progress.step("生成报告"):
         paths = write_reports(evaluation, args.docx, args.pdf)
     _write_each("报告", paths, len(evaluation.counties))

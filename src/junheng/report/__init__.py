@@ -16,7 +16,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from junheng.io.county_files import county_targets
+from junheng.io.county_files import county_key, county_targets, group_by_county
 from junheng.io.files import atomic_path
 from junheng.report.county import CountyReport
 from junheng.report.pdf import PdfConverterMissing, ReportError, docx_to_pdf, find_soffice
@@ -79,5 +79,8 @@ def write_reports(evaluation: Any, docx_path: str | Path, pdf_path: str | Path |
         _select_county(result, None, None)  # raises the Chinese "no county" error
     docx_targets = county_targets(docx_path, ".docx", "评估报告", counties)
     pdf_targets = county_targets(pdf_path, ".pdf", "评估报告", counties) if pdf_path else [None] * len(counties)
-    return [_write(evaluation, result, county, docx, pdf, today)
+    # Each county's rows, grouped once: the report of one county never scans all counties' rows.
+    grouped = {key: group_by_county(result.get(key) or []) for key in ("units", "problems", "excluded")}
+    return [_write(evaluation, {**result, **{key: rows.get(county_key(county), []) for key, rows in grouped.items()}},
+                   county, docx, pdf, today)
             for county, docx, pdf in zip(counties, docx_targets, pdf_targets, strict=True)]

@@ -22,7 +22,7 @@ from typing import TextIO
 
 
 class Progress:
-    def __init__(self, stream: TextIO | None = None, after: float = 2.0, every: float = 2.0) -> None:
+    def __init__(self, stream: TextIO | None = None, after: float = 2.0, every: float = 5.0) -> None:
         self.stream = stream if stream is not None else sys.stderr
         self.after, self.every = after, every
         self._label = ""

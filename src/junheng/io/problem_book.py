@@ -188,9 +188,10 @@ def write_problem_books(evaluation, path: str | os.PathLike, *, scenario: str | 
                         progress: Progress = SILENT) -> list[Path]:
     """One 问题清单 per county: ``path`` itself for one county, else ``<县名>问题清单.xlsx`` in the
     folder ``path`` names."""
-    result = evaluation.to_dict()
-    counties = result["counties"]
-    problems = group_by_county(result["problems"])
+    with progress.step("整理各县数据"):
+        result = evaluation.to_dict()
+        counties = result["counties"]
+        problems = group_by_county(result["problems"])
     written = []
     with progress.step("写出问题清单"):
         for done, (county, target) in enumerate(zip(counties, county_targets(path, ".xlsx", "问题清单", counties),

@@ -449,9 +449,10 @@ class _CountySheets:
 
 
 def _county_rows(evaluation) -> tuple[list[dict], dict, dict, dict]:
-    result = evaluation.to_dict()
-    return (result["counties"], group_by_county(result["units"]), group_by_county(result.get("excluded", [])),
-            partition_by_county(evaluation.dataset.schools))
+    """The counties, and each county's units, excluded schools and school rows, grouped once. Only the
+    parts the 测算表 shows are built (not the whole ``to_dict()``: a national one takes 2 GB)."""
+    return (evaluation.counties, group_by_county(evaluation.units_list()),
+            group_by_county(evaluation.excluded.to_dicts()), partition_by_county(evaluation.dataset.schools))
 
 
 def _county_workbook(evaluation, county: dict, units: dict, excluded: dict, schools: dict, path: Path,

@@ -19,6 +19,7 @@ import junheng.progress as progress_module
 from junheng import cli
 from junheng.demo import demo_dataset
 from junheng.evaluate import Evaluation, evaluate
+from junheng.io.county_files import county_targets
 from junheng.io.dataset_writer import write_dataset_csv
 from junheng.io.evaluation_json import write_evaluation_json
 from junheng.io.evaluation_tables import write_evaluation_tables
@@ -225,3 +226,28 @@ def test_the_cli_shows_progress_of_a_long_run_on_stderr(youzhi, tmp_path, monkey
     captured = capsys.readouterr()
     assert "正在测算……" in captured.err and "写出评估单元完成" in captured.err
     assert "正在" not in captured.out
+
+
+def test_county_targets_one_file_or_a_folder(tmp_path):
+    one = [{"county_name": "清溪县", "county_code": "330101", "year": 2024}]
+    assert county_targets(tmp_path / "a.xlsx", ".xlsx", "测算表", one) == [tmp_path / "a.xlsx"]
+    assert county_targets(tmp_path / "out", ".xlsx", "测算表", one) == [tmp_path / "out" / "清溪县测算表.xlsx"]
+    # Jiangsu has two 鼓楼区: the code tells their files apart; two years of one county, the year
+    several = [*one, {"county_name": "鼓楼区", "county_code": "320106", "year": 2024},
+               {"county_name": "鼓楼区", "county_code": "320302", "year": 2024},
+               {"county_name": "清溪县", "county_code": "330101", "year": 2025}]
+    names = [p.name for p in county_targets(tmp_path / "报告.docx", ".docx", "评估报告", several)]
+    assert names == ["清溪县_2024评估报告.docx", "鼓楼区_320106评估报告.docx", "鼓楼区_320302评估报告.docx",
+                     "清溪县_2025评估报告.docx"]
+    assert {p.parent for p in county_targets(tmp_path / "报告.docx", ".docx", "评估报告", several)} == {tmp_path / "报告"}
+
+
+def test_a_school_row_without_a_code_stays_with_its_county(tmp_path):
+    data = two_counties()
+    blank = data.schools.with_columns(
+        county_code=pl.when(pl.col("school_code") == "3399010002").then(None).otherwise(pl.col("county_code")))
+    chosen = cli.select_county(replace(data, schools=blank), "339901")
+    assert chosen.schools.height == data.schools.height // 2
+    assert set(chosen.schools["county_name"]) == {"白水县"}
+    assert chosen.rooms["school_code"].str.starts_with("3399").all()
+    assert set(chosen.county["county_code"]) == {"339901"}

@@ -2,7 +2,7 @@
 
 A step says nothing when it ends within ``after`` seconds, so small counties and the tests see no
 chatter; a longer step announces itself once it has run that long, reports how far it got at most
-every ``every`` seconds, and says how long it took.
+every ``every`` seconds, and says how long it took. Steps follow one another; they do not nest.
 
     progress = Progress()
     with progress.step("写出测算表"):

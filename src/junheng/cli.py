@@ -309,8 +309,9 @@ def run_report(args: argparse.Namespace) -> None:
 
     progress = Progress()
     _, _, evaluation = _load(args.path, args.standard, args.profile, county=args.county, progress=progress)
-    with progress.step("生成报告"):
-        paths = write_reports(evaluation, args.docx, args.pdf)
+    with progress.step("整理测算结果"):  # the report reads the whole result, problems included
+        evaluation.to_dict()
+    paths = write_reports(evaluation, args.docx, args.pdf, progress=progress)
     _write_each("报告", paths, len(evaluation.counties))
 
 

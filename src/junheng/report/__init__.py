@@ -18,6 +18,7 @@ from typing import Any
 
 from junheng.io.county_files import county_key, county_targets, group_by_county
 from junheng.io.files import atomic_path
+from junheng.progress import SILENT, Progress
 from junheng.report.county import CountyReport
 from junheng.report.pdf import PdfConverterMissing, ReportError, docx_to_pdf, find_soffice
 
@@ -68,7 +69,7 @@ def write_report(evaluation: Any, docx_path: str | Path, pdf_path: str | Path | 
 
 
 def write_reports(evaluation: Any, docx_path: str | Path, pdf_path: str | Path | None = None, *,
-                  today: dt.date | None = None) -> list[Path]:
+                  today: dt.date | None = None, progress: Progress = SILENT) -> list[Path]:
     """One report per county: the given file for a single county; for several, or given a folder (or
     a name without .docx/.pdf), ``<folder>/<县名>评估报告.docx`` for each county."""
     if pdf_path is not None and find_soffice() is None:
@@ -81,6 +82,10 @@ def write_reports(evaluation: Any, docx_path: str | Path, pdf_path: str | Path |
     pdf_targets = county_targets(pdf_path, ".pdf", "评估报告", counties) if pdf_path else [None] * len(counties)
     # Each county's rows, grouped once: the report of one county never scans all counties' rows.
     grouped = {key: group_by_county(result.get(key) or []) for key in ("units", "problems", "excluded")}
-    return [_write(evaluation, {**result, **{key: rows.get(county_key(county), []) for key, rows in grouped.items()}},
-                   county, docx, pdf, today)
-            for county, docx, pdf in zip(counties, docx_targets, pdf_targets, strict=True)]
+    written = []
+    with progress.step("生成报告"):
+        for county, docx, pdf in zip(counties, docx_targets, pdf_targets, strict=True):
+            rows = {key: by_county.get(county_key(county), []) for key, by_county in grouped.items()}
+            written.append(_write(evaluation, {**result, **rows}, county, docx, pdf, today))
+            progress.advance(len(written), len(counties), "个县")
+    return written

@@ -188,10 +188,9 @@ def write_problem_books(evaluation, path: str | os.PathLike, *, scenario: str | 
                         progress: Progress = SILENT) -> list[Path]:
     """One 问题清单 per county: ``path`` itself for one county, else ``<县名>问题清单.xlsx`` in the
     folder ``path`` names."""
-    with progress.step("整理各县数据"):
-        result = evaluation.to_dict()
-        counties = result["counties"]
-        problems = group_by_county(result["problems"])
+    with progress.step("查找问题"):  # the problems and counties only, not the whole to_dict()
+        counties = evaluation.counties
+        problems = group_by_county(evaluation.problems)
     written = []
     with progress.step("写出问题清单"):
         for done, (county, target) in enumerate(zip(counties, county_targets(path, ".xlsx", "问题清单", counties),
@@ -204,7 +203,7 @@ def write_problem_books(evaluation, path: str | os.PathLike, *, scenario: str | 
 
 def write_problem_book(evaluation, path: str | os.PathLike, *, scenario: str | None = None) -> Path:
     """Write the 问题清单 workbook of a one-county evaluation to ``path``."""
-    counties = evaluation.to_dict()["counties"]
+    counties = evaluation.counties
     if len(counties) != 1:
         raise ValueError(f"write_problem_book writes one county; the evaluation has {len(counties)}: "
                          "use write_problem_books")

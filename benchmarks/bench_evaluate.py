@@ -35,8 +35,9 @@ def junheng_command() -> list[str]:
     return [script] if script else [sys.executable, "-c", "import sys; from junheng.cli import main; sys.exit(main())"]
 
 
-def run_once(command: list[str]) -> tuple[float, int]:
-    """Wall-clock seconds and peak RSS (bytes) of one child process; stops on a non-zero exit."""
+def run_once(command: list[str]) -> tuple[float, int, float]:
+    """Wall-clock seconds, peak RSS (bytes) and CPU seconds (user + system) of one child process;
+    stops on a non-zero exit. CPU time is the steadier figure when other work shares the machine."""
     with tempfile.TemporaryFile() as output:
         start = time.perf_counter()
         child = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
@@ -47,13 +48,19 @@ def run_once(command: list[str]) -> tuple[float, int]:
             output.seek(0)
             tail = output.read()[-2000:].decode("utf-8", "replace")
             sys.exit(f"命令失败（退出码 {child.returncode}）：{' '.join(command)}\n{tail}")
-    return seconds, usage.ru_maxrss * 1024  # Linux reports kilobytes
+    return seconds, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime  # Linux reports kilobytes
 
 
 def measure(command: list[str], runs: int) -> tuple[float, int]:
     """Best time and highest peak memory over ``runs`` runs."""
+    wall, memory, _ = measure_cpu(command, runs)
+    return wall, memory
+
+
+def measure_cpu(command: list[str], runs: int) -> tuple[float, int, float]:
+    """Best wall time, highest peak memory and best CPU time over ``runs`` runs."""
     results = [run_once(command) for _ in range(runs)]
-    return min(s for s, _ in results), max(m for _, m in results)
+    return min(r[0] for r in results), max(r[1] for r in results), min(r[2] for r in results)
 
 
 def _row(*cells: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,9 +12,9 @@ import pytest
 
 from junheng.demo import demo_dataset
 from junheng.evaluate import evaluate
-from junheng.io.export import write_evaluation_xlsx
+from junheng.io.export import write_evaluation_workbooks, write_evaluation_xlsx
 from junheng.io.problem_book import write_problem_book
-from junheng.io.xlsx import FAIL_FILL, FLOOR_FILL, SheetNames, atomic_workbook
+from junheng.io.xlsx import FAIL_FILL, FLOOR_FILL, SheetNames, atomic_workbook, text_width
 from junheng.standards import load_standard
 from libreoffice import convert_to_pdf
 
@@ -42,7 +43,31 @@ def header_row(sheet, first_header: str) -> int:
 
 
 def test_sheets_follow_the_application_form(workbook):
-    assert workbook.sheetnames == ["总体结论", "表Ⅱ-1", "表Ⅱ-2", "未纳入学校", "表Ⅲ", "表Ⅳ", "表Ⅴ", "表Ⅵ"]
+    assert workbook.sheetnames == ["总体结论", "表Ⅰ", "表Ⅱ-1", "表Ⅱ-2", "未纳入学校", "表Ⅲ", "表Ⅳ", "表Ⅴ", "表Ⅵ"]
+
+
+def test_basic_facts_table_counts_schools_pupils_classes_and_teachers(youzhi, workbook):
+    sheet = workbook["表Ⅰ"]
+    facts = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(1, sheet.max_row + 1)}
+    assert (facts["县(区)名称"], facts["县(区)代码"], facts["评估年度"]) == ("清溪县", "330101", "2024 年")
+    top = header_row(sheet, "学校类型")
+    headers = [c.value for c in sheet[top] if c.value]
+    rows = {sheet.cell(r, 1).value: [sheet.cell(r, c).value for c in range(2, len(headers) + 1)]
+            for r in range(top + 1, sheet.max_row + 1) if sheet.cell(r, 2).value is not None}
+    schools = youzhi.dataset.schools
+    total = rows["合计"]
+    assert total[headers.index("学校数") - 1] == schools.height
+    assert total[headers.index("其中民办") - 1] == schools.filter(pl.col("ownership") == "民办").height
+    for column, field in (("小学在校生数", "primary_students"), ("初中专任教师数", "junior_teachers"),
+                          ("小学班级数", "primary_classes")):
+        assert total[headers.index(column) - 1] == schools[field].fill_null(0).sum()
+    by_type = schools.group_by("school_type").len()
+    for school_type, count in by_type.iter_rows():
+        assert rows[school_type][0] == count
+    county = youzhi.to_dict()["counties"][0]
+    assert facts["小学学校（学段）"] == county["stages"]["primary"]["units"]
+    assert facts["初中学校（学段）"] == county["stages"]["junior"]["units"]
+    assert facts["未纳入评估"] == len(youzhi.to_dict()["excluded"])
 
 
 def test_excluded_schools_are_listed_with_the_reason(youzhi, workbook):
@@ -142,7 +167,7 @@ def test_basic_balance_has_composite_test_and_no_items(tmp_path):
     evaluation = evaluate(demo_dataset(), load_standard("jiben-2012"))
     path = write_evaluation_xlsx(evaluation, tmp_path / "jiben.xlsx")
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["总体结论", "表Ⅱ-2", "未纳入学校", "表Ⅲ"]
+    assert book.sheetnames == ["总体结论", "表Ⅰ", "表Ⅱ-2", "未纳入学校", "表Ⅲ"]
     stage = evaluation.to_dict()["counties"][0]["stages"]["primary"]
     cvs = book["表Ⅲ"]
     row = next(r for r in range(1, cvs.max_row + 1) if cvs.cell(r, 1).value == "综合")
@@ -160,7 +185,7 @@ def test_basic_balance_has_composite_test_and_no_items(tmp_path):
     assert units.cell(top + 1, b6).number_format == "0.000"  # per-pupil teachers, as published
 
 
-def test_several_counties_get_a_sheet_set_each(tmp_path):
+def two_counties():
     demo = demo_dataset()
 
     def renamed(frame: pl.DataFrame | None) -> pl.DataFrame | None:
@@ -172,16 +197,77 @@ def test_several_counties_get_a_sheet_set_each(tmp_path):
             frame = frame.with_columns(county_name=pl.lit("白水县"), county_code=pl.lit("339901"))
         return frame
 
-    both = replace(demo, **{name: pl.concat([getattr(demo, name), renamed(getattr(demo, name))])
+    return replace(demo, **{name: pl.concat([getattr(demo, name), renamed(getattr(demo, name))])
                             for name in ("schools", "rooms", "county", "monitoring")})
-    evaluation = evaluate(both, load_standard("youzhi-2017"))
-    book = openpyxl.load_workbook(write_evaluation_xlsx(evaluation, tmp_path / "two.xlsx"))
-    assert book.sheetnames[0] == "各县结论"
-    assert "清溪县·表Ⅱ-2" in book.sheetnames and "白水县·表Ⅱ-2" in book.sheetnames
-    white = book["白水县·表Ⅱ-2"]
-    codes = [white.cell(r, 2).value for r in range(5, white.max_row + 1) if white.cell(r, 2).value]
+
+
+def test_several_counties_get_a_workbook_each_in_a_folder_and_a_summary(tmp_path):
+    evaluation = evaluate(two_counties(), load_standard("youzhi-2017"))
+    paths = write_evaluation_workbooks(evaluation, tmp_path / "two.xlsx")
+    folder = tmp_path / "two"
+    assert paths == [folder / "各县汇总.xlsx", folder / "清溪县测算表.xlsx", folder / "白水县测算表.xlsx"]
+    assert not (tmp_path / "two.xlsx").exists()
+    white = openpyxl.load_workbook(folder / "白水县测算表.xlsx")
+    assert white.sheetnames[:3] == ["总体结论", "表Ⅰ", "表Ⅱ-1"]
+    units = white["表Ⅱ-2"]
+    codes = [units.cell(r, 2).value for r in range(5, units.max_row + 1) if units.cell(r, 2).value]
     assert codes and all(code.startswith("3399") for code in codes)
-    assert [book["各县结论"].cell(r, 1).value for r in (4, 5)] == ["清溪县", "白水县"]
+    assert white["表Ⅰ"]["B5"].value == "339901"
+    summary = openpyxl.load_workbook(folder / "各县汇总.xlsx")
+    assert summary.sheetnames == ["各县结论"]
+    sheet = summary["各县结论"]
+    assert [(sheet.cell(r, 1).value, sheet.cell(r, 2).value) for r in (5, 6)] == [("330101", "清溪县"),
+                                                                               ("339901", "白水县")]
+    assert sheet.cell(6, sheet.max_column).hyperlink.target == "白水县测算表.xlsx"
+    with pytest.raises(ValueError):
+        write_evaluation_xlsx(evaluation, tmp_path / "one.xlsx")
+
+
+def test_one_county_given_a_folder_gets_its_named_workbook(youzhi, tmp_path):
+    assert write_evaluation_workbooks(youzhi, tmp_path / "out") == [tmp_path / "out" / "清溪县测算表.xlsx"]
+    assert write_evaluation_workbooks(youzhi, tmp_path / "x.xlsx") == [tmp_path / "x.xlsx"]
+
+
+def test_a_what_if_workbook_says_so_on_every_sheet(youzhi, tmp_path):
+    book = openpyxl.load_workbook(write_evaluation_xlsx(youzhi, tmp_path / "w.xlsx", scenario="假设分析（某校教师+2）"))
+    first = book.worksheets[0]
+    texts = [c.value for row in first.iter_rows(max_row=8) for c in row if isinstance(c.value, str)]
+    assert any("假设分析（某校教师+2）" in t and "不是正式测算表" in t for t in texts)
+    for sheet in book.worksheets:
+        assert "假设分析" in sheet["A2"].value
+        assert sheet["A2"].font.color.rgb.endswith("C00000")
+
+
+def cut_off_cells(sheet) -> list[str]:
+    """Cells whose text does not fit, measured as LibreOffice lays it out: a CJK character is two
+    width units, a line of 11-point CJK text about 16.5 points; a wrapped cell needs its lines'
+    height, a cell that does not wrap (and has a neighbour) its text's width."""
+    merged = {cell for area in sheet.merged_cells.ranges for row in area.cells for cell in [row]}
+    cut = []
+    for row in sheet.iter_rows(min_row=3):
+        for cell in row:
+            if not isinstance(cell.value, str) or (cell.row, cell.column) in merged:
+                continue
+            width = sheet.column_dimensions[cell.column_letter].width or 8.43
+            lines = [text_width(line) for line in cell.value.split("\n")]
+            if cell.alignment.wrap_text:
+                count = sum(max(1, math.ceil(w / (width - 1))) for w in lines)
+                height = sheet.row_dimensions[cell.row].height or 15
+                if count > 1 and height < count * 16.5:  # one line always shows
+                    cut.append(f"{sheet.title}!{cell.coordinate} {cell.value[:20]} {count} 行，行高 {height}")
+            else:
+                neighbour = sheet.cell(cell.row, cell.column + 1).value
+                if neighbour not in (None, "") and max(lines) > width:
+                    cut.append(f"{sheet.title}!{cell.coordinate} {cell.value[:20]} 宽 {max(lines)} > {width}")
+    return cut
+
+
+def test_no_text_is_cut_off(youzhi, workbook, tmp_path):
+    for name in ("表Ⅰ", "表Ⅱ-1", "表Ⅲ", "表Ⅳ", "表Ⅴ", "表Ⅵ"):
+        assert cut_off_cells(workbook[name]) == []
+    problems = openpyxl.load_workbook(write_problem_book(youzhi, tmp_path / "p.xlsx"))
+    for sheet in problems.worksheets:
+        assert cut_off_cells(sheet) == []
 
 
 def test_sheet_names_are_valid_and_unique():

@@ -259,12 +259,13 @@ def two_county_dataset() -> Dataset:
     return Dataset(other(demo.schools), other(demo.rooms), other(demo.county), other(demo.monitoring), "two")
 
 
-def test_several_counties_give_one_report_each(tmp_path):
+def test_several_counties_give_one_report_each_in_a_folder(tmp_path):
     evaluation = evaluate(two_county_dataset(), load_standard("youzhi-2017"))
     paths = write_reports(evaluation, tmp_path / "报告.docx")
-    assert sorted(p.name for p in paths) == ["报告_清溪县.docx", "报告_白石县.docx"]
+    assert sorted(p.name for p in paths) == ["清溪县评估报告.docx", "白石县评估报告.docx"]
+    assert {p.parent for p in paths} == {tmp_path / "报告"}
     for path in paths:
-        county = path.stem.split("_")[1]
+        county = path.stem.removesuffix("评估报告")
         document = Document(str(path))
         (table,) = tables_captioned(document, "小学各单位指标值")
         names = [row.cells[1].text for row in table.rows[1:]]

@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from junheng import summary
@@ -48,6 +49,10 @@ def _standard_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", metavar="FILE", help="省/市实施方案参数文件（YAML），覆盖标准中的部分参数")
 
 
+def _county_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--county", metavar="CODE", help="只测算数据中的一个县（区），按县(区)代码选择")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="junheng", description="均衡：县域义务教育优质均衡发展督导评估——数据采集、测算、问题清单、整改与报告。")
     commands = parser.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
@@ -56,8 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
                             "计算各项指标、达标情况与差异系数，打印中文摘要。")
     p.add_argument("path", metavar="PATH", help="工作簿（.xlsx/.xls，工作表：学校/专用教室/县级指标/质量监测）或 CSV 文件夹")
     _standard_args(p)
+    _county_arg(p)
     p.add_argument("--json", metavar="FILE", help="写出完整结果 JSON")
-    p.add_argument("--xlsx", metavar="FILE", help="写出测算表工作簿（申报表 表Ⅱ–表Ⅵ 格式）")
+    p.add_argument("--tables", metavar="DIR", help="把评估单元、学校、差异系数、县级结果和问题清单写成表格文件到文件夹")
+    p.add_argument("--tables-format", choices=["csv", "parquet"], default="csv",
+                   help="--tables 的格式：csv（默认，UTF-8 带 BOM，Excel 可直接打开）或 parquet")
+    p.add_argument("--xlsx", metavar="FILE", help="写出测算表工作簿（申报表 表Ⅰ–表Ⅵ 格式）；多个县时为文件夹，"
+                   "每县一个工作簿，另附各县汇总")
     p.add_argument("--set", metavar="学校标识码.字段=值", action="append", default=[],
                    help="假设分析：修改某校某字段后重新测算并与原结果比较，可多次使用")
     p.set_defaults(run=run_evaluate)
@@ -72,14 +82,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("problems", help="生成问题清单工作簿", description="列出每所学校的每项差距及其大小（一校一案草稿）。")
     p.add_argument("path", metavar="PATH", help="数据集（工作簿或 CSV 文件夹）")
     _standard_args(p)
-    p.add_argument("--xlsx", metavar="FILE", required=True, help="输出的问题清单工作簿")
+    _county_arg(p)
+    p.add_argument("--xlsx", metavar="FILE", required=True, help="输出的问题清单工作簿；多个县时为文件夹，每县一个工作簿")
     p.set_defaults(run=run_problems)
 
     p = commands.add_parser("report", help="生成县域评估报告（Word/PDF）", description="生成含图表的县域自评报告。")
     p.add_argument("path", metavar="PATH", help="数据集（工作簿或 CSV 文件夹）")
     _standard_args(p)
-    p.add_argument("--docx", metavar="FILE", required=True, help="输出的 Word 报告（多个县时为文件夹）")
-    p.add_argument("--pdf", metavar="FILE", help="同时转换为 PDF（需要 LibreOffice）")
+    _county_arg(p)
+    p.add_argument("--docx", metavar="FILE", required=True, help="输出的 Word 报告；多个县时为文件夹（报告.docx 即文件夹"
+                   "“报告”），每县一个文件")
+    p.add_argument("--pdf", metavar="FILE", help="同时转换为 PDF（需要 LibreOffice；多个县时同样为文件夹）")
     p.set_defaults(run=run_report)
 
     p = commands.add_parser("demo", help="生成演示县数据并完成全部测算", description="生成一个演示县（清溪县）的数据，"
@@ -149,16 +162,66 @@ def build_parser() -> argparse.ArgumentParser:
 # ── commands ────────────────────────────────────────────────────────────────────────────────
 
 
-def _load(path: str, standard_id: str, profile: str | None = None):
+def _load(path: str, standard_id: str, profile: str | None = None, *, county: str | None = None, progress=None):
+    """Read, check and evaluate a data set (only the county ``county`` names, when given)."""
     from junheng.evaluate import evaluate
     from junheng.io import read_dataset_with_warnings
+    from junheng.progress import Progress
     from junheng.standards import load_standard
 
+    progress = progress or Progress()
     standard = load_standard(standard_id, profile)
-    dataset, warnings = read_dataset_with_warnings(path)
+    with progress.step("读取数据"):
+        dataset, warnings = read_dataset_with_warnings(path)
     for warning in warnings:
         print(f"提示：{warning}", file=sys.stderr)
-    return dataset, standard, evaluate(dataset, standard)
+    if county:
+        dataset = select_county(dataset, county)
+    with progress.step("测算"):
+        evaluation = evaluate(dataset, standard)
+    return dataset, standard, evaluation
+
+
+COUNTIES_LISTED = 20
+
+
+def select_county(dataset, code: str):
+    """The data of the county whose 县(区)代码 is ``code`` (rows without a code join their county by
+    name); a Chinese error naming the codes present when there is none."""
+    import polars as pl
+
+    schools = dataset.schools
+    named = schools.filter(pl.col("county_code") == code).select("year", "county_name").unique()
+    if not named.height:
+        present = (schools.filter(pl.col("county_code").is_not_null()).group_by("county_code", maintain_order=True)
+                   .agg(pl.col("county_name").first()).sort("county_code"))
+        listed = "、".join(f"{c} {n}" for c, n in present.head(COUNTIES_LISTED).iter_rows())
+        more = f"等 {present.height} 个" if present.height > COUNTIES_LISTED else ""
+        raise UsageError(f"数据中没有县(区)代码为 {code} 的县（区）。"
+                         + (f"数据中的县(区)代码：{listed}{more}" if listed else "数据中没有填写县(区)代码。"))
+
+    def mine(frame):
+        if frame is None or "county_code" not in frame.columns:
+            return frame
+        by_name = pl.col("county_code").is_null() & pl.struct("year", "county_name").is_in(
+            named.select(pl.struct("year", "county_name")).to_series().implode())
+        return frame.filter((pl.col("county_code") == code) | by_name)
+
+    chosen = mine(schools)
+    rooms = dataset.rooms
+    if rooms is not None:
+        rooms = rooms.filter(pl.col("school_code").is_in(chosen["school_code"].implode()))
+    return replace(dataset, schools=chosen, rooms=rooms, county=mine(dataset.county), monitoring=mine(dataset.monitoring))
+
+
+def _scenario(args: argparse.Namespace, standard) -> str | None:
+    """The red line on what is written under --set or --profile, so it cannot pass for the official one."""
+    parts = []
+    if getattr(args, "set", None):
+        parts.append("假设分析（" + "；".join(args.set) + "）")
+    if standard.profiles:
+        parts.append(f"按实施方案“{'、'.join(standard.profiles)}”的参数测算")
+    return "，".join(parts) or None
 
 
 def _write(label: str, path: str | Path, writer: Callable[[Path], object]) -> None:
@@ -169,33 +232,52 @@ def _write(label: str, path: str | Path, writer: Callable[[Path], object]) -> No
     print(f"已写出{label}：{target}")
 
 
+def _write_each(label: str, paths: list[Path], counties: int) -> None:
+    """One line per file for a county or two; for many, the folder and the count."""
+    if counties > 1 and paths:
+        print(f"数据中有 {counties} 个县（区），每县一个{label}，已写入文件夹：{paths[-1].parent}")
+    for path in paths if len(paths) <= 3 else (paths[0],):
+        print(f"已写出{label}：{path}")
+
+
 def run_evaluate(args: argparse.Namespace) -> None:
     from junheng.evaluate import evaluate
+    from junheng.progress import Progress
 
-    dataset, standard, evaluation = _load(args.path, args.standard, args.profile)
+    progress = Progress()
+    dataset, standard, evaluation = _load(args.path, args.standard, args.profile, county=args.county,
+                                          progress=progress)
     if args.set or args.profile:
         from junheng.standards import load_standard
         from junheng.whatif import apply_overrides, compare, parse_sets
 
-        if args.set:  # the same standard (and profile) on the changed data
-            baseline = evaluation
-            evaluation = evaluate(apply_overrides(dataset, parse_sets(args.set)), standard)
-        else:  # the profile against the national standard, on the same data
-            baseline = evaluate(dataset, load_standard(args.standard))
+        with progress.step("重新测算"):
+            if args.set:  # the same standard (and profile) on the changed data
+                baseline = evaluation
+                evaluation = evaluate(apply_overrides(dataset, parse_sets(args.set)), standard)
+            else:  # the profile against the national standard, on the same data
+                baseline = evaluate(dataset, load_standard(args.standard))
         print(summary.render(evaluation))
         print("\n与原结果相比：")
         for line in compare(baseline.to_dict(), evaluation.to_dict()) or ["（无变化）"]:
             print(f"  {line}")
     else:
         print(summary.render(evaluation))
+    scenario = _scenario(args, evaluation.standard)
     if args.json:
         from junheng.io.evaluation_json import write_evaluation_json
 
-        _write("结果 JSON", args.json, lambda p: write_evaluation_json(evaluation, p))
-    if args.xlsx:
-        from junheng.io.export import write_evaluation_xlsx
+        _write("结果 JSON", args.json, lambda p: write_evaluation_json(evaluation, p, progress, scenario=scenario))
+    if args.tables:
+        from junheng.io.evaluation_tables import write_evaluation_tables
 
-        _write("测算表", args.xlsx, lambda p: write_evaluation_xlsx(evaluation, p))
+        paths = write_evaluation_tables(evaluation, args.tables, args.tables_format, progress, scenario=scenario)
+        print(f"已写出表格 {len(paths)} 个（{args.tables_format}）：{Path(args.tables)}")
+    if args.xlsx:
+        from junheng.io.export import write_evaluation_workbooks
+
+        paths = write_evaluation_workbooks(evaluation, args.xlsx, scenario=scenario, progress=progress)
+        _write_each("测算表", paths, len(evaluation.counties))
 
 
 def run_template(args: argparse.Namespace) -> None:
@@ -210,19 +292,29 @@ def run_template(args: argparse.Namespace) -> None:
 
 
 def run_problems(args: argparse.Namespace) -> None:
-    from junheng.io.problem_book import write_problem_book
+    from junheng.io.problem_book import write_problem_books
+    from junheng.progress import Progress
 
-    _, _, evaluation = _load(args.path, args.standard, args.profile)
-    _write("问题清单", args.xlsx, lambda p: write_problem_book(evaluation, p))
-    print(f"共 {len(evaluation.problems)} 项问题。")
+    progress = Progress()
+    _, _, evaluation = _load(args.path, args.standard, args.profile, county=args.county, progress=progress)
+    with progress.step("查找问题"):
+        count = len(evaluation.problems)
+    paths = write_problem_books(evaluation, args.xlsx, scenario=_scenario(args, evaluation.standard),
+                                progress=progress)
+    _write_each("问题清单", paths, len(evaluation.counties))
+    print(f"共 {count} 项问题。")
 
 
 def run_report(args: argparse.Namespace) -> None:
+    from junheng.progress import Progress
     from junheng.report import write_reports
 
-    _, _, evaluation = _load(args.path, args.standard, args.profile)
-    for path in write_reports(evaluation, args.docx, args.pdf):
-        print(f"已写出报告：{path}")
+    progress = Progress()
+    _, _, evaluation = _load(args.path, args.standard, args.profile, county=args.county, progress=progress)
+    with progress.step("整理测算结果"):  # the report reads the whole result, problems included
+        evaluation.to_dict()
+    paths = write_reports(evaluation, args.docx, args.pdf, progress=progress)
+    _write_each("报告", paths, len(evaluation.counties))
 
 
 def run_demo(args: argparse.Namespace) -> None:

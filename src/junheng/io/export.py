@@ -5,11 +5,15 @@ nothing itself. Values are stored unrounded and displayed with the official deci
 values and 全县平均值 2, 差异系数 3), so a reviewer can widen the format to check a boundary case.
 Red fill marks what fails; amber marks a per-unit value that reaches only 85%–100% of its standard.
 
-Layout choice: one sheet set per county (总体结论, 表Ⅱ-1, 表Ⅱ-2, 未纳入学校 when some are excluded,
-表Ⅲ, and for 优质均衡 表Ⅳ–Ⅵ), because each county files its own 申报表 and a reviewer prints and
-signs it county by county.
-With several counties (or years) the sheet names start with the county name and a first sheet
-各县结论 lists every county's verdict.
+Layout choice: one workbook per county (总体结论, 表Ⅰ, 表Ⅱ-1, 表Ⅱ-2, 未纳入学校 when some are
+excluded, 表Ⅲ, and for 优质均衡 表Ⅳ–Ⅵ), because each county files its own 申报表 and a reviewer
+prints and signs it county by county. With several counties (or years) the path names a folder
+that receives one 测算表 per county plus 各县汇总.xlsx, one sheet listing every county's result
+(:mod:`junheng.io.county_files`). The rows of all counties are grouped once, so a national file
+is linear in the number of counties.
+
+A 测算表 computed under ``--set`` (假设分析) or a province's profile says so in red on its first
+sheet and on every sheet's subtitle (``scenario``), so it cannot pass for the official one.
 """
 
 from __future__ import annotations
@@ -18,8 +22,17 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import polars as pl
 from xlsxwriter.worksheet import Worksheet
 
+from junheng.io.county_files import (
+    county_key,
+    county_targets,
+    folder_for,
+    group_by_county,
+    partition_by_county,
+)
+from junheng.io.county_summary import write_summary_workbook
 from junheng.io.xlsx import (
     LINE_HEIGHT,
     SheetNames,
@@ -29,7 +42,8 @@ from junheng.io.xlsx import (
     wrapped_height,
     yes_no,
 )
-from junheng.schema import AREA_ZH, COMPULSORY_STAGES, STAGE_ZH
+from junheng.progress import SILENT, Progress
+from junheng.schema import AREA_ZH, COMPULSORY_STAGES, SCHOOL_TYPES, STAGE_ZH
 from junheng.standards import percent_text
 
 MEAN_FORMAT = "0.00"
@@ -37,7 +51,10 @@ CV_FORMAT = "0.000"
 RATIO_FORMAT = "0.00%"
 CONCLUSION_WIDTHS = [22, 60, 14]
 ITEM_HEADERS = ["序号", "评估内容", "现值", "标准", "是否达标", "说明"]
-ITEM_WIDTHS = [7, 50, 12, 12, 9, 50]
+ITEM_WIDTHS = [7, 50, 14, 14, 10, 50]
+GRID_NAME_WIDTH = 36
+GRID_WIDTH = 12
+SUMMARY_FILE = "各县汇总"
 
 
 def value_format(standard, indicator_id: str) -> str:
@@ -49,35 +66,26 @@ def county_label(county: dict) -> str:
     return f"{county['county_name']} {county['year']} 年度"
 
 
-def belongs_to(row: dict, county: dict) -> bool:
-    """Whether a unit or problem row is one of ``county``'s (same year, code or name)."""
-    if row.get("year") != county.get("year"):
-        return False
-    code = county.get("county_code")
-    if code and row.get("county_code"):
-        return row["county_code"] == code
-    return row.get("county_name") == county.get("county_name")
-
-
 def stage_order(stage: str) -> int:
     return COMPULSORY_STAGES.index(stage) if stage in COMPULSORY_STAGES else len(COMPULSORY_STAGES)
 
 
 class _CountySheets:
-    """Writes the sheet set of one county."""
+    """Writes the workbook of one county."""
 
-    def __init__(self, workbook, styles: Styles, names: SheetNames, evaluation, result: dict,
-                 county: dict, prefix: str) -> None:
+    def __init__(self, workbook, evaluation, county: dict, units: list[dict], excluded: list[dict],
+                 schools: pl.DataFrame | None, scenario: str | None = None) -> None:
         self.workbook = workbook
-        self.styles = styles
-        self.names = names
+        self.styles = Styles(workbook)
+        self.names = SheetNames()
         self.standard = evaluation.standard
         self.indicators = list(self.standard.indicators)
         self.county = county
-        self.prefix = prefix
-        self.units = sorted((u for u in result["units"] if belongs_to(u, county)),
-                            key=lambda u: (stage_order(u["stage"]), str(u["school_code"])))
-        self.excluded = [e for e in result.get("excluded", []) if belongs_to(e, county)]
+        self.scenario = scenario
+        self.banner = workbook.add_format({"bold": True, "font_color": "#C00000", "font_size": 12})
+        self.units = sorted(units, key=lambda u: (stage_order(u["stage"]), str(u["school_code"])))
+        self.excluded = excluded
+        self.schools = schools
         # A 学段 without units ("不适用") gets no columns; the conclusion says why.
         self.stages = [s for s in self.standard.stages
                        if s in county["stages"] and (county["stages"][s] or {}).get("applicable", True)]
@@ -88,9 +96,13 @@ class _CountySheets:
         self.floor_text = percent_text(rule["floor_ratio"]) if rule else ""
 
     def sheet(self, table: str, title: str, widths: list[float], landscape: bool = True) -> Worksheet:
-        sheet = self.workbook.add_worksheet(self.names.unique(f"{self.prefix}{table}"))
+        sheet = self.workbook.add_worksheet(self.names.unique(table))
         sheet.write_string(0, 0, f"{table} {title}", self.styles.title)
-        sheet.write_string(1, 0, f"{county_label(self.county)}　评估标准：{self.standard.label}", self.styles.note)
+        if self.scenario:
+            sheet.write_string(1, 0, f"{self.scenario}　{county_label(self.county)}　评估标准：{self.standard.label}",
+                               self.banner)
+        else:
+            sheet.write_string(1, 0, f"{county_label(self.county)}　评估标准：{self.standard.label}", self.styles.note)
         for col, width in enumerate(widths):
             sheet.set_column(col, col, width)
         sheet.set_paper(9)
@@ -109,7 +121,7 @@ class _CountySheets:
     def stage_grid(self, table: str, title: str, per_stage: list[str]) -> tuple[Worksheet, int]:
         """A sheet whose columns are grouped by 学段 under a two-row header; returns it and the header's last row."""
         s = self.styles
-        sheet = self.sheet(table, title, [8, 36] + [11] * (len(per_stage) * len(self.stages)))
+        sheet = self.sheet(table, title, [8, GRID_NAME_WIDTH] + [GRID_WIDTH] * (len(per_stage) * len(self.stages)))
         top, row = 3, 4
         sheet.merge_range(top, 0, row, 0, "编号", s.header)
         sheet.merge_range(top, 1, row, 1, "指标", s.header)
@@ -119,7 +131,7 @@ class _CountySheets:
             sheet.merge_range(top, first, top, first + len(per_stage) - 1, label, s.header)
             for offset, text in enumerate(per_stage):
                 sheet.write_string(row, first + offset, text, s.header)
-        sheet.set_row(row, 32)
+        sheet.set_row(row, max(32, wrapped_height([(text, GRID_WIDTH) for text in per_stage])))
         sheet.repeat_rows(top, row)
         sheet.freeze_panes(row + 1, 2)
         return sheet, row
@@ -133,6 +145,7 @@ class _CountySheets:
             name = self.standard.indicators[indicator_id].name if indicator_id else composite_label
             sheet.write_string(row, 0, indicator_id or "综合", self.styles.text)
             sheet.write_string(row, 1, name, self.styles.wrap)
+            sheet.set_row(row, wrapped_height([(name, GRID_NAME_WIDTH)]))
             groups = []
             for index, stage in enumerate(self.stages):
                 stage_result = self.stage_dict(stage)
@@ -145,6 +158,7 @@ class _CountySheets:
 
     def write_all(self) -> None:
         self.conclusion()
+        self.basic_facts()
         if self.per_unit_standard:
             self.compliance_counts()
         self.unit_table()
@@ -162,6 +176,9 @@ class _CountySheets:
         sheet = self.sheet("总体结论", "测算结论", CONCLUSION_WIDTHS, landscape=False)
         verdict = self.county.get("verdict", {})
         row = 3
+        if self.scenario:
+            sheet.merge_range(row, 0, row, 2, f"{self.scenario}：本表不是正式测算表", self.banner)
+            row += 2
         sheet.write_string(row, 0, "总体结论", s.header)
         passed = verdict.get("pass")
         sheet.write_string(row, 1, f"{'达到' if passed else '未达到'}{self.standard.short_name}评估要求"
@@ -215,6 +232,57 @@ class _CountySheets:
                 sheet.write_string(row, 1, self.standard.items.get(veto_id, veto_id), s.wrap)
                 shown = "未填报" if present is None else "存在" if present else "不存在"
                 sheet.write_string(row, 2, shown, s.verdict(None if present is None else not present))
+
+    # 表Ⅰ -------------------------------------------------------------------------------
+    def basic_facts(self) -> None:
+        """表Ⅰ 基本情况: the county, its schools by type (公办/民办), pupils, classes and teachers per
+        学段, and how many 学校（学段） are evaluated — the facts the 申报表 opens with."""
+        s = self.styles
+        columns = ["学校类型", "学校数", "其中公办", "其中民办", "小学在校生数", "初中在校生数", "小学班级数",
+                   "初中班级数", "小学专任教师数", "初中专任教师数"]
+        widths = [18] + [11] * (len(columns) - 1)
+        sheet = self.sheet("表Ⅰ", "基本情况", widths)
+        row = 3
+        facts = [("县(区)名称", str(self.county["county_name"])), ("县(区)代码", str(self.county.get("county_code") or "")),
+                 ("评估年度", f"{self.county['year']} 年"), ("评估标准", self.standard.label)]
+        for label, value in facts:
+            sheet.write_string(row, 0, label, s.header)
+            sheet.merge_range(row, 1, row, 4, value, s.text)
+            row += 1
+        row += 1
+        self.header(sheet, row, columns)
+        sheet.set_row(row, wrapped_height([(c, w) for c, w in zip(columns, widths, strict=True)]))
+        for label, figures in self._school_counts():
+            row += 1
+            sheet.write_string(row, 0, label, s.header if label == "合计" else s.text)
+            for col, figure in enumerate(figures, start=1):
+                sheet.write_number(row, col, figure, s.integer)
+        row += 2
+        sheet.write_string(row, 0, "评估单元", s.subtitle)
+        for stage in self.standard.stages:
+            row += 1
+            sheet.write_string(row, 0, f"{STAGE_ZH[stage]}学校（学段）", s.text)
+            sheet.write_number(row, 1, (self.stage_dict(stage) or {}).get("units") or 0, s.integer)
+        row += 1
+        sheet.write_string(row, 0, "未纳入评估", s.text)
+        sheet.write_number(row, 1, len(self.excluded), s.integer)
+        sheet.write_string(row, 2, "（学校或学段，原因见“未纳入学校”表）" if self.excluded else "", s.note)
+
+    def _school_counts(self) -> list[tuple[str, list[int]]]:
+        if self.schools is None or not self.schools.height:
+            return [("合计", [0] * 9)]
+        figures = [
+            pl.len().alias("schools"), (pl.col("ownership") == "公办").sum().alias("public"),
+            (pl.col("ownership") == "民办").sum().alias("private"),
+            *(pl.col(f"{stage}_{field}").fill_null(0).sum().alias(f"{stage}_{field}")
+              for field in ("students", "classes", "teachers") for stage in COMPULSORY_STAGES),
+        ]
+        order = {t.label: n for n, t in enumerate(SCHOOL_TYPES)}
+        by_type = self.schools.group_by("school_type").agg(figures).sort(
+            pl.col("school_type").replace_strict(order, default=len(order)))
+        total = self.schools.select(figures)
+        return [(str(r[0]), [int(v) for v in r[1:]]) for r in by_type.iter_rows()] + \
+            [("合计", [int(v) for v in total.row(0)])]
 
     # 表Ⅱ-1 ----------------------------------------------------------------------------
     def compliance_counts(self) -> None:
@@ -381,40 +449,45 @@ class _CountySheets:
             self._item_row(sheet, row, item_id, item)
 
 
-def _summary_sheet(workbook, styles: Styles, names: SheetNames, counties: list[dict]) -> None:
-    sheet = workbook.add_worksheet(names.unique("各县结论"))
-    sheet.write_string(0, 0, "各县测算结论", styles.title)
-    headers = ["县(区)", "年度", "总体结论", *AREA_ZH.values()]
-    for col, text in enumerate(headers):
-        sheet.write_string(2, col, text, styles.header)
-        sheet.set_column(col, col, 14)
-    for row, county in enumerate(counties, start=3):
-        sheet.write_string(row, 0, str(county["county_name"]), styles.text)
-        sheet.write_number(row, 1, county["year"], styles.integer)
-        passed = county.get("verdict", {}).get("pass")
-        sheet.write_string(row, 2, yes_no(passed), styles.verdict(passed))
-        for col, area_id in enumerate(AREA_ZH, start=3):
-            area_pass = (county.get("areas", {}).get(area_id) or {}).get("pass")
-            sheet.write_string(row, col, yes_no(area_pass), styles.verdict(area_pass))
+def _county_rows(evaluation) -> tuple[list[dict], dict, dict, dict]:
+    """The counties, and each county's units, excluded schools and school rows, grouped once. Only the
+    parts the 测算表 shows are built (not the whole ``to_dict()``: a national one takes 2 GB)."""
+    return (evaluation.counties, group_by_county(evaluation.units_list()),
+            group_by_county(evaluation.excluded.to_dicts()), partition_by_county(evaluation.dataset.schools))
 
 
-def county_prefixes(counties: list[dict]) -> list[str]:
-    """Sheet-name prefixes: none for one county, the county name (and year when repeated) for several."""
-    if len(counties) <= 1:
-        return [""] * len(counties)
-    names = [c["county_name"] for c in counties]
-    return [f"{c['county_name']}{c['year'] if names.count(c['county_name']) > 1 else ''}·" for c in counties]
-
-
-def write_evaluation_xlsx(evaluation, path: str | os.PathLike) -> Path:
-    """Write the 测算表 workbook of ``evaluation`` (a :class:`junheng.evaluate.Evaluation`) to ``path``."""
-    result = evaluation.to_dict()
-    counties = result["counties"]
+def _county_workbook(evaluation, county: dict, units: dict, excluded: dict, schools: dict, path: Path,
+                     scenario: str | None) -> Path:
+    key = county_key(county)
     with atomic_workbook(path) as workbook:
-        styles = Styles(workbook)
-        names = SheetNames()
-        if len(counties) > 1:
-            _summary_sheet(workbook, styles, names, counties)
-        for county, prefix in zip(counties, county_prefixes(counties), strict=True):
-            _CountySheets(workbook, styles, names, evaluation, result, county, prefix).write_all()
-    return Path(path)
+        _CountySheets(workbook, evaluation, county, units.get(key, []), excluded.get(key, []), schools.get(key),
+                      scenario).write_all()
+    return path
+
+
+def write_evaluation_xlsx(evaluation, path: str | os.PathLike, *, scenario: str | None = None) -> Path:
+    """Write the 测算表 workbook of a one-county evaluation (a :class:`junheng.evaluate.Evaluation`)."""
+    counties, units, excluded, schools = _county_rows(evaluation)
+    if len(counties) != 1:
+        raise ValueError(f"write_evaluation_xlsx writes one county; the evaluation has {len(counties)}: "
+                         "use write_evaluation_workbooks")
+    return _county_workbook(evaluation, counties[0], units, excluded, schools, Path(path), scenario)
+
+
+def write_evaluation_workbooks(evaluation, path: str | os.PathLike, *, scenario: str | None = None,
+                               progress: Progress = SILENT) -> list[Path]:
+    """One 测算表 per county: ``path`` itself for one county; for several, ``<县名>测算表.xlsx`` in the
+    folder ``path`` names, plus ``各县汇总.xlsx`` (written first in the returned list)."""
+    with progress.step("整理各县数据"):
+        counties, units, excluded, schools = _county_rows(evaluation)
+    targets = county_targets(path, ".xlsx", "测算表", counties)
+    written = []
+    with progress.step("写出测算表"):
+        for done, (county, target) in enumerate(zip(counties, targets, strict=True), start=1):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            written.append(_county_workbook(evaluation, county, units, excluded, schools, target, scenario))
+            progress.advance(done, len(counties), "个县")
+    if len(counties) > 1:
+        summary = folder_for(path, ".xlsx") / f"{SUMMARY_FILE}.xlsx"
+        written.insert(0, write_summary_workbook(summary, evaluation.standard, counties, targets, scenario))
+    return written

@@ -3,9 +3,9 @@
     from junheng.report import write_report, write_reports
     write_reports(evaluate(ds, standard), "清溪县报告.docx", pdf_path="清溪县报告.pdf")
 
-``write_reports`` writes one report per county: with a single county to the given file names, with
-several to ``<stem>_<县名>.docx`` (and ``.pdf``) beside them; given a folder, to
-``<folder>/<县名>评估报告.docx``. Errors are :class:`ReportError` with a
+``write_reports`` writes one report per county: with a single county to the given file names; with
+several, or given a folder, to ``<folder>/<县名>评估报告.docx`` (and ``.pdf``), where ``报告.docx``
+names the folder ``报告`` (:mod:`junheng.io.county_files`, as for the 测算表). Errors are :class:`ReportError` with a
 Chinese message (the CLI exits 2); a missing LibreOffice is :class:`PdfConverterMissing`, raised
 before anything is written.
 """
@@ -16,7 +16,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from junheng.io.county_files import county_key, county_targets, group_by_county
 from junheng.io.files import atomic_path
+from junheng.progress import SILENT, Progress
 from junheng.report.county import CountyReport
 from junheng.report.pdf import PdfConverterMissing, ReportError, docx_to_pdf, find_soffice
 
@@ -66,38 +68,24 @@ def write_report(evaluation: Any, docx_path: str | Path, pdf_path: str | Path | 
     return _write(evaluation, result, chosen, Path(docx_path), Path(pdf_path) if pdf_path else None, today)
 
 
-def _county_suffix(county: dict, counties: list[dict]) -> str:
-    """The county's name, plus its code or year when another county in the data has the same name."""
-    same_name = [c for c in counties if c["county_name"] == county["county_name"]]
-    suffix = county["county_name"]
-    if len({c.get("county_code") for c in same_name}) > 1:
-        suffix += f"_{county.get('county_code')}"
-    if len({c["year"] for c in same_name}) > 1:
-        suffix += f"_{county['year']}"
-    return suffix
-
-
-def _target(path: Path, extension: str, county: dict, counties: list[dict]) -> Path:
-    """A folder gets ``<县名>评估报告.docx``; a file name is used as is for one county, else ``<stem>_<县名>``."""
-    if path.is_dir() or path.suffix.lower() != extension:
-        return path / f"{_county_suffix(county, counties)}评估报告{extension}"
-    if len(counties) == 1:
-        return path
-    return path.with_name(f"{path.stem}_{_county_suffix(county, counties)}{path.suffix}")
-
-
 def write_reports(evaluation: Any, docx_path: str | Path, pdf_path: str | Path | None = None, *,
-                  today: dt.date | None = None) -> list[Path]:
-    """One report per county: the given file for a single county, ``<stem>_<县名>`` for several;
-    a folder (or a name without .docx/.pdf) receives ``<县名>评估报告.docx`` for each county."""
+                  today: dt.date | None = None, progress: Progress = SILENT) -> list[Path]:
+    """One report per county: the given file for a single county; for several, or given a folder (or
+    a name without .docx/.pdf), ``<folder>/<县名>评估报告.docx`` for each county."""
     if pdf_path is not None and find_soffice() is None:
         raise PdfConverterMissing()
     result = evaluation.to_dict()
     counties = result.get("counties") or []
     if not counties:
         _select_county(result, None, None)  # raises the Chinese "no county" error
-    return [
-        _write(evaluation, result, county, _target(Path(docx_path), ".docx", county, counties),
-               _target(Path(pdf_path), ".pdf", county, counties) if pdf_path else None, today)
-        for county in counties
-    ]
+    docx_targets = county_targets(docx_path, ".docx", "评估报告", counties)
+    pdf_targets = county_targets(pdf_path, ".pdf", "评估报告", counties) if pdf_path else [None] * len(counties)
+    # Each county's rows, grouped once: the report of one county never scans all counties' rows.
+    grouped = {key: group_by_county(result.get(key) or []) for key in ("units", "problems", "excluded")}
+    written = []
+    with progress.step("生成报告"):
+        for county, docx, pdf in zip(counties, docx_targets, pdf_targets, strict=True):
+            rows = {key: by_county.get(county_key(county), []) for key, by_county in grouped.items()}
+            written.append(_write(evaluation, {**result, **rows}, county, docx, pdf, today))
+            progress.advance(len(written), len(counties), "个县")
+    return written

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -116,19 +117,21 @@ class Evaluation:
             })
         return out
 
-    def schools_list(self) -> list[dict]:
-        """Every school with at least one per-school item in its scope, with each check's status and note."""
+    def school_records(self) -> Iterator[dict]:
+        """Every school with at least one per-school item in its scope, with each check's status and
+        note, one at a time (the streamed JSON writes them without holding the list)."""
         if self.school_checks is None:
-            return []
-        out = []
+            return
         statuses = [f"{item}_status" for item in SCHOOL_ITEMS]
         listed = self.school_checks.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in statuses))
         for c in listed.iter_rows(named=True):
             params = self.params_by_year[c["year"]]
             checks = {item: check(item, c, params) for item in SCHOOL_ITEMS if c[f"{item}_status"] is not None}
-            out.append({"school_code": c["school_code"], "school_name": c["school_name"], "county_code": c["county_code"],
-                        "county_name": c["county_name"], "year": c["year"], "checks": checks})
-        return out
+            yield {"school_code": c["school_code"], "school_name": c["school_name"], "county_code": c["county_code"],
+                   "county_name": c["county_name"], "year": c["year"], "checks": checks}
+
+    def schools_list(self) -> list[dict]:
+        return list(self.school_records())
 
     def to_dict(self) -> dict:
         """The JSON contract, built once: every face of one run (JSON, 测算表, 问题清单, report) reads

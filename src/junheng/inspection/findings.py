@@ -12,10 +12,12 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+from junheng.exact import frac
 from junheng.inspection.checklist import CheckRow
 from junheng.io.files import atomic_path
 from junheng.parameter_files import values_in_force
@@ -52,9 +54,8 @@ def compare(rows: list[CheckRow], year: int) -> tuple[list[Finding], int]:
             unchecked += 1
             continue
         kind = _kind(row.field)
-        tolerance = Decimal(str(values[f"visit.tolerance.{kind}"]))
-        seen = Decimal(repr(row.seen))
-        reported = None if row.reported is None else Decimal(repr(row.reported))
+        tolerance = Fraction(values[f"visit.tolerance.{kind}"])
+        seen, reported = frac(row.seen), frac(row.reported)
         allowed = tolerance if kind == "count" else tolerance * abs(reported or 0)
         if reported is not None and abs(seen - reported) <= allowed:
             continue

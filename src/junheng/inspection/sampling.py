@@ -52,7 +52,7 @@ def load_sampling_parameters(year: int) -> SamplingParameters:
     values, references = values_in_force(HERE / "sampling.yaml", year)
     return SamplingParameters(
         min_schools=int(values["sample.min_schools"]), max_schools=int(values["sample.max_schools"]),
-        rate=Fraction(str(values["sample.rate"])), school_types=tuple(values["sample.school_types"]),
+        rate=Fraction(values["sample.rate"]), school_types=tuple(values["sample.school_types"]),
         notice_days=int(values["sample.notice_days"]), references=references,
     )
 

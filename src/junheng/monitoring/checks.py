@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from junheng.dataset import Dataset
+from junheng.exact import frac
 from junheng.parameter_files import values_in_force
 from junheng.schema import SCHOOLS
 
@@ -50,7 +52,7 @@ def year_on_year(this: pl.DataFrame, last: pl.DataFrame, params: dict[str, Any] 
     renamed ones."""
     year = int(this["year"].max())
     params = params or load_check_parameters(year)
-    share = Decimal(str(params["yoy.max_relative_change"]))
+    share = Fraction(params["yoy.max_relative_change"])
     non_decreasing = set(params["yoy.non_decreasing"])
     numeric = [f for f in SCHOOLS.fields if f.type in ("int", "decimal") and f.id in this.columns
                and f.id in last.columns and f.id != "year" and f.id != "built_year"]
@@ -73,16 +75,17 @@ def year_on_year(this: pl.DataFrame, last: pl.DataFrame, params: dict[str, Any] 
             now, before = row[field.id], row[f"{field.id}_last"]
             if now is None or before is None:
                 continue
-            change = Decimal(repr(now)) - Decimal(repr(before))
-            minimum = Decimal(str(params[f"yoy.min_change.{_CHANGE_KIND.get(field.unit, 'count')}"]))
+            before_exact = frac(before)
+            change = frac(now) - before_exact
+            minimum = Fraction(params[f"yoy.min_change.{_CHANGE_KIND.get(field.unit, 'count')}"])
             where = f"{row['school_name']}（{code}）{_label(field.id)}"
             if field.id in non_decreasing and change < 0:
                 flags.append(Flag("yoy_fall", f"{where}由 {_number(before)} 减少为 {_number(now)}：校舍场地面积通常不会减少，请说明",
                                   county, code, field.id, before, now))
-            elif abs(change) >= minimum and (before == 0 or abs(change) > share * Decimal(repr(before))):
-                ratio = "" if before == 0 else f"（{'+' if change > 0 else ''}{change / Decimal(repr(before)):.0%}）"
+            elif abs(change) >= minimum and (before_exact == 0 or abs(change) > share * before_exact):
+                ratio = "" if before_exact == 0 else f"（{'+' if change > 0 else ''}{float(change / before_exact):.0%}）"
                 flags.append(Flag("yoy_change", f"{where}由 {_number(before)} 变为 {_number(now)}{ratio}，"
-                                  f"超过 {share:.0%}：请学校说明，教育局复核", county, code, field.id, before, now))
+                                  f"超过 {float(share):.0%}：请学校说明，教育局复核", county, code, field.id, before, now))
     return flags
 
 

@@ -217,6 +217,13 @@ def _read_yaml(path: Path) -> dict:
     return data
 
 
+def load_parameter_file(path: Path) -> dict[str, Parameter]:
+    """The dated, referenced parameters of a small rules file beside the standards (survey sampling,
+    inspection sampling, monitoring checks): the same format and the same exact values."""
+    data = _read_yaml(path)
+    return {pid: _parameter(pid, spec, path.name) for pid, spec in (data.get("parameters") or {}).items()}
+
+
 def load_standard(standard_id: str = "youzhi-2017", profile: str | Path | None = None) -> Standard:
     """Load a standard by id, then apply a profile file if given."""
     if standard_id not in STANDARD_IDS:

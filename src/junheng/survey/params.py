@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from junheng.standards import Parameter, StandardError, _parameter, _read_yaml
+from junheng.standards import Parameter, StandardError, load_parameter_file
 
 SAMPLING_FILE = Path(__file__).with_name("sampling.yaml")
 
@@ -52,7 +52,6 @@ def _text(value: Any) -> str:
 def load_params(year: int, path: Path = SAMPLING_FILE) -> SurveyParams:
     """The rules as of 1 September of school year ``year`` (the same date rule as the standards);
     read once per process (every answer checks them)."""
-    data = _read_yaml(path)
-    params = {pid: _parameter(pid, spec, path.name) for pid, spec in (data.get("parameters") or {}).items()}
+    params = load_parameter_file(path)
     when = dt.date(int(year), 9, 1)
     return SurveyParams(int(year), params, {pid: p.at(when) for pid, p in params.items()})

@@ -365,20 +365,15 @@ def _iso_date(text: str):
 
 
 def run_sample(args: argparse.Namespace) -> None:
-    import polars as pl
-
     from junheng.inspection.sampling import draw_sample, render
     from junheng.io import read_dataset_with_warnings
 
     dataset, warnings = read_dataset_with_warnings(args.path)
     for warning in warnings:
         print(f"提示：{warning}", file=sys.stderr)
-    schools = dataset.schools
     if args.county:
-        schools = schools.filter(pl.col("county_code") == args.county)
-        if schools.is_empty():
-            codes = "、".join(sorted(c for c in dataset.schools["county_code"].unique().to_list() if c))
-            raise UsageError(f"数据中没有县(区)代码为 {args.county} 的学校（有：{codes or '无代码'}）")
+        dataset = select_county(dataset, args.county)
+    schools = dataset.schools
     sample = draw_sample(schools, seed=args.seed, visit_date=args.visit_date)
     print(render(sample))
     if args.xlsx:

@@ -18,6 +18,7 @@ import polars as pl
 from junheng.schema import SCHOOLS, TABLES
 
 from .errors import InputError, InputErrors, file_error
+from .limits import check_csv, check_extent, check_workbook, scan_workbook
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # Excel on Chinese Windows saves CSV as GB18030 (GBK)
@@ -69,6 +70,7 @@ def _assign(names: list[str], stem_of, container: str) -> dict[str, str | None]:
 
 
 def _workbook(path: Path) -> dict[str, Grid | None]:
+    check_workbook(path)
     try:
         sheet_names = fastexcel.read_excel(path).sheet_names
     except (fastexcel.FastExcelError, OSError) as exc:
@@ -76,6 +78,9 @@ def _workbook(path: Path) -> dict[str, Grid | None]:
     chosen = _assign(sheet_names, lambda name: name, f"工作簿“{path.name}”")
     if chosen[SCHOOLS.id] is None:
         raise file_error(f"工作簿“{path.name}”中没有“{SCHOOLS.sheet}”工作表（现有工作表：{'、'.join(sheet_names)}）")
+    wanted = [name for name in chosen.values() if name is not None]
+    for sheet, extent in scan_workbook(path, wanted).items():
+        check_extent(path.name, sheet, extent)
     return {table_id: None if name is None else Grid(name, _read_sheet(path, name))
             for table_id, name in chosen.items()}
 
@@ -119,6 +124,7 @@ def _read_csv(path: Path) -> Grid:
         data = path.read_bytes()
     except OSError as exc:
         raise file_error(f"无法读取“{path.name}”：没有读取权限，或文件正被其他程序占用") from exc
+    check_csv(path.name, data)
     try:  # UTF-8, with or without a BOM: polars reads and validates it directly
         cells = _parse_csv(data)
     except pl.exceptions.ComputeError:  # another encoding, or a malformed line

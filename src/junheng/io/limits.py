@@ -1,0 +1,271 @@
+"""Refuse hostile or oversized input before a reader allocates memory for it.
+
+The Excel reader (calamine) builds a dense grid from the first to the last cell that has anything
+in it: one stray value at ``XFD1048576`` asks for 17 billion cells (512 GiB) and aborts the
+process, one at ``AN1048576`` costs 2.2 GB. So before a workbook is read, its container is checked
+(a real zip, not an encrypted OLE file; uncompressed size within bounds, every member's size and
+CRC verified while streaming, which also stops a zip bomb) and each worksheet that will be read
+is scanned, streaming, for its declared ``<dimension>`` and the furthest row and column that any
+cell names. A sheet whose real extent exceeds the limits is refused with the cell named; a
+``<dimension>`` that claims more than the cells do is harmless (calamine does not size by it)
+and is only reported if the cells themselves are too far out.
+
+A CSV file is bounded by its bytes; only its column count is checked (a single 50 MB line of
+commas would otherwise become millions of columns).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree import ElementTree
+
+from .errors import InputErrors, file_error
+
+# The limits. A county workbook is a few MB; the national data set (210,000 schools, 842,000 rooms)
+# is about 9 million cells and 300 MB of sheet XML, well inside them.
+MAX_INPUT_BYTES = 1 << 30  # uncompressed size of a workbook (all members) or of one CSV file: 1 GiB
+MAX_SHEET_COLUMNS = 256  # column IV, Excel 2003's last; the widest table has under 60 columns
+MAX_SHEET_ROWS = 1_048_576  # Excel's own last row
+MAX_SHEET_CELLS = 20_000_000  # rows × columns of the grid read (about 1 GB in the reader at worst)
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: .xls, or an encrypted .xlsx
+_CELL_ENDS = (b"</c>", b":c>")  # a cell with content closes; ``</x:c>`` in a prefixed sheet
+_CHUNK = 1 << 20
+_OVERLAP = 64  # bytes kept between chunks so that no cell reference is cut in two
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]*)"')
+# A cell's reference (a row's is digits only), on a cell with content: the reader skips a cell
+# that is only formatted (``<c r="XFD1048576" s="1"/>``), and so does the scan.
+_CELL_REF_BYTES = re.compile(rb'\sr="([A-Z]{1,7})(\d{1,12})"[^>/]*>')
+_UNNAMED_CELL = re.compile(rb"<(?:\w+:)?c>")
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+@dataclass(frozen=True)
+class Extent:
+    """The rows and columns a sheet's cells reach (what the reader will allocate), and the
+    ``<dimension>`` the sheet declares."""
+
+    rows: int
+    columns: int
+    declared: str = ""
+
+    @property
+    def cells(self) -> int:
+        return self.rows * self.columns
+
+
+def column_number(letters: str) -> int:
+    """A → 1, Z → 26, AA → 27, XFD → 16384."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def column_letters(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _size_text(size: int) -> str:
+    return f"{size / (1 << 30):.1f} GB" if size >= 1 << 30 else f"{max(size, 1) / (1 << 20):.0f} MB"
+
+
+def _too_big(name: str, size: int, packed: bool = True) -> InputErrors:
+    if not packed:
+        return file_error(f"“{name}”大于 {_size_text(MAX_INPUT_BYTES)}（上限），无法读取；请按县(区)分成几个文件")
+    return file_error(f"“{name}”解压后超过 {_size_text(MAX_INPUT_BYTES)}（上限），无法读取；"
+                      "请只保留学校、专用教室、县级指标、质量监测四张表后另存再试")
+
+
+def check_workbook(path: Path) -> None:
+    """Refuse a workbook that is not what its name says, or too big to read safely (whole file)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise file_error(f"无法读取“{path.name}”：没有读取权限，或文件正被其他程序占用") from exc
+    suffix = path.suffix.lower()
+    if head.startswith(_OLE_MAGIC):
+        if suffix == ".xls":
+            return  # the Excel 97–2003 format: its grid cannot exceed 65,536 × 256 cells
+        if _is_encrypted(path):
+            raise file_error(f"工作簿“{path.name}”设有打开密码（已加密），无法读取：请在 Excel 中取消密码"
+                             "（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后另存为 .xlsx 再试")
+        raise file_error(f"“{path.name}”实际是旧版 Excel（.xls）格式：请用 Excel 打开后另存为 .xlsx 再试")
+    if suffix == ".xls":
+        return  # not an OLE file: calamine says whether it can read it
+    if not head.startswith((_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)):
+        raise file_error(f"“{path.name}”不是 Excel 工作簿（.xlsx 文件应为 zip 格式）：可能是改了扩展名的 CSV、"
+                         "网页或文本文件，请用 Excel 打开后另存为 .xlsx 再试")
+
+
+def scan_workbook(path: Path, sheets: list[str]) -> dict[str, Extent]:
+    """Verify every member of an .xlsx/.xlsm/.ods zip by streaming it (sizes, CRC, total bytes) and
+    return the extent of each of ``sheets`` (the worksheets that will be read) found in it."""
+    if path.suffix.lower() == ".xls" or not _is_zip(path):
+        return {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            if sum(m.file_size for m in members) > MAX_INPUT_BYTES:
+                raise _too_big(path.name, sum(m.file_size for m in members))
+            targets = _sheet_members(archive, set(sheets))
+            extents: dict[str, Extent] = {}
+            total = 0
+            for member in members:
+                sheet = targets.get(member.filename)
+                scan = _SheetScan() if sheet is not None else None
+                with archive.open(member) as stream:
+                    while chunk := stream.read(_CHUNK):
+                        total += len(chunk)
+                        if total > MAX_INPUT_BYTES:
+                            raise _too_big(path.name, total)
+                        if scan is not None:
+                            scan.feed(chunk)
+                if scan is not None:
+                    extents[sheet] = scan.extent() if scan.balance <= 0 else \
+                        _exact_extent(archive, member.filename, scan.declared)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, OSError,
+            ElementTree.ParseError) as exc:
+        if isinstance(exc, InputErrors):
+            raise
+        raise file_error(f"无法读取“{path.name}”：文件已损坏或不是 Excel 工作簿（可用 Excel 打开后另存为 .xlsx 再试）") from exc
+    return extents
+
+
+def check_extent(workbook: str, sheet: str, extent: Extent) -> None:
+    """Refuse a sheet whose cells reach further than the reader can safely hold."""
+    if extent.rows <= MAX_SHEET_ROWS and extent.columns <= MAX_SHEET_COLUMNS and extent.cells <= MAX_SHEET_CELLS:
+        return
+    corner = f"{column_letters(extent.columns)}{extent.rows}"
+    raise file_error(
+        f"工作簿“{workbook}”的“{sheet}”工作表有内容或格式一直延伸到 {corner} 单元格"
+        f"（{extent.rows:,} 行 × {extent.columns:,} 列），超出可读取的范围"
+        f"（最多 {MAX_SHEET_COLUMNS} 列、{MAX_SHEET_CELLS:,} 个单元格）：请删除数据区域以外的行和列"
+        "（选中多余的行或列 → 删除）后保存再试")
+
+
+def check_csv(name: str, data: bytes) -> None:
+    """A CSV file within the byte limit whose header line has at most ``MAX_SHEET_COLUMNS`` cells."""
+    if len(data) > MAX_INPUT_BYTES:
+        raise _too_big(name, len(data), packed=False)
+    end = data.find(b"\n")
+    first = data if end < 0 else data[:end]
+    # Commas inside quotes count too: an over-estimate, which only matters past the limit anyway.
+    if first.count(b",") + 1 > MAX_SHEET_COLUMNS:
+        raise file_error(f"“{name}”的第 1 行有 {first.count(b',') + 1:,} 个单元格，超过 {MAX_SHEET_COLUMNS} 列的上限："
+                         "请检查文件是否为每行一所学校、以逗号分隔的 CSV 表格")
+
+
+class _SheetScan:
+    """The furthest row and column a worksheet's XML names, fed chunk by chunk.
+
+    Writers name every cell (``<c r="B7">``); the reader places one without a name after the one
+    before it. Such cells are rare, so they are only detected here (more cells close than are
+    named) and the sheet is then measured exactly by :func:`_exact_extent`.
+    """
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.letters: set[bytes] = set()
+        self.declared = ""
+        self.balance = 0  # cells closed − cells named: above 0 when some cell has no name
+        self._tail = b""
+        self._named_in_tail = 0
+        self._seen = 0
+
+    def feed(self, chunk: bytes) -> None:
+        data = self._tail + chunk
+        if not self.declared and self._seen < 4 * _CHUNK:  # the dimension comes before the data
+            found = _DIMENSION.search(data)
+            if found:
+                self.declared = found.group(1).decode("ascii", "replace")
+        self._seen += len(chunk)
+        refs = _CELL_REF_BYTES.findall(data)
+        if refs:  # the reader places a cell by its own reference, whatever its row says
+            self.letters.update({letters for letters, _ in refs})
+            self.rows = max(self.rows, max(map(int, {digits for _, digits in refs})))
+        # Substring counts (fast), each occurrence once: those ending in the new bytes.
+        self.balance += sum((self._tail[len(self._tail) - len(tag) + 1:] + chunk).count(tag) for tag in _CELL_ENDS)
+        self.balance -= sum(1 for _ in refs) - self._named_in_tail
+        self._named_in_tail = len(_CELL_REF_BYTES.findall(data[-_OVERLAP:]))
+        self._tail = data[-_OVERLAP:]
+
+    def extent(self) -> Extent:
+        columns = max((column_number(x.decode()) for x in self.letters), default=0)
+        return Extent(self.rows, columns, self.declared)
+
+
+def _exact_extent(archive: zipfile.ZipFile, member: str, declared: str) -> Extent:
+    """Rows and columns as the reader places cells: by reference, or after the previous one."""
+    rows = columns = row = column = 0
+    with archive.open(member) as stream:
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if event == "start":
+                if tag == "row":
+                    number = element.get("r", "")
+                    row, column = (int(number) if number.isdigit() else row + 1), 0
+                continue
+            if tag == "c":
+                found = re.fullmatch(r"([A-Z]{1,7})(\d{1,12})", element.get("r", ""))
+                if found:
+                    row, column = int(found.group(2)), column_number(found.group(1))
+                else:
+                    column += 1
+                if any(child.tag.rsplit("}", 1)[-1] in ("v", "is") for child in element):
+                    rows, columns = max(rows, row), max(columns, column)
+                element.clear()
+            elif tag == "row":
+                element.clear()
+    return Extent(rows, columns, declared)
+
+
+def _sheet_members(archive: zipfile.ZipFile, wanted: set[str]) -> dict[str, str]:
+    """Zip member name → sheet name, for the worksheets in ``wanted`` (an .xlsx's workbook part)."""
+    names = set(archive.namelist())
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return {}
+    for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+        if archive.getinfo(part).file_size > 16 * _CHUNK:
+            raise _too_big(part, archive.getinfo(part).file_size)
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in relations.iter(f"{_NS_PACKAGE_REL}Relationship")}
+    found = {}
+    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
+        name = sheet.get("name")
+        target = targets.get(sheet.get(f"{_NS_REL}id"), "")
+        if name in wanted and target:
+            member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+            found[member] = name
+    return found
+
+
+def _is_zip(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(4) in (_ZIP_MAGIC, _EMPTY_ZIP_MAGIC)
+
+
+def _is_encrypted(path: Path) -> bool:
+    """An encrypted Office file is a Compound File holding a stream named ``EncryptedPackage``."""
+    name = "EncryptedPackage".encode("utf-16-le")
+    tail = b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            if name in tail + chunk:
+                return True
+            tail = chunk[-len(name):]
+    return False

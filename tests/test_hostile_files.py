@@ -1,0 +1,168 @@
+"""Hostile and broken files: a Chinese error, exit status 2, and memory bounded by the data present."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from import_helpers import errors_of, grid, school, write_xlsx
+from junheng.io import limits, read_dataset
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+CLI = "import sys; from junheng.cli import main; sys.exit(main())"
+
+
+def _with_sheet_xml(path: Path, change) -> Path:
+    """Rewrite the first worksheet's XML of the workbook at ``path`` with ``change(xml) -> xml``."""
+    source = path.with_suffix(".orig.xlsx")
+    path.rename(source)
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = change(data)
+            zout.writestr(item, data)
+    source.unlink()
+    return path
+
+
+def _far_cell(tmp_path: Path, ref: str, name: str = "far.xlsx") -> Path:
+    """A valid one-school workbook plus one value at ``ref`` (e.g. XFD1048576): 31 KB on disk."""
+    path = write_xlsx(tmp_path / name, {"学校": grid("schools", [school()])})
+    row = re.sub(r"[A-Z]", "", ref)
+    cell = f'<row r="{row}"><c r="{ref}"><v>1</v></c></row></sheetData>'.encode()
+    return _with_sheet_xml(path, lambda xml: xml.replace(b"</sheetData>", cell))
+
+
+@pytest.mark.parametrize("ref", ["XFD1048576", "AN1048576", "IW2"])
+def test_a_value_far_out_is_refused_before_reading(tmp_path, ref):
+    lines = errors_of(_far_cell(tmp_path, ref))
+    assert len(lines) == 1
+    assert f"“学校”工作表有内容或格式一直延伸到 {ref} 单元格" in lines[0]
+    assert "超出可读取的范围" in lines[0]
+
+
+def test_a_cell_placed_far_down_inside_a_near_row_is_found(tmp_path):
+    """The reader places a cell by its own reference, not by the row it sits in."""
+    path = write_xlsx(tmp_path / "w.xlsx", {"学校": grid("schools", [school()])})
+    _with_sheet_xml(path, lambda xml: xml.replace(b"</sheetData>", b'<row r="3"><c r="AZ1000000"><v>1</v></c></row></sheetData>'))
+    assert "AZ1000000" in errors_of(path)[0]
+
+
+def test_cells_without_references_are_measured_exactly(tmp_path):
+    path = write_xlsx(tmp_path / "w.xlsx", {"学校": grid("schools", [school()])})
+    wide = b'<row r="3">' + b"<c><v>1</v></c>" * 300 + b"</row></sheetData>"
+    _with_sheet_xml(path, lambda xml: xml.replace(b"</sheetData>", wide))
+    assert "KN3 单元格" in errors_of(path)[0]  # column 300
+
+
+def test_a_dimension_that_lies_costs_nothing(tmp_path):
+    """``<dimension ref="A1:XFD1048576"/>`` over two rows: read normally (the reader does not size by it)."""
+    path = write_xlsx(tmp_path / "w.xlsx", {"学校": grid("schools", [school()])})
+    _with_sheet_xml(path, lambda xml: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', xml))
+    assert limits.scan_workbook(path, ["学校"])["学校"].declared == "A1:XFD1048576"
+    assert read_dataset(path).schools.height == 1
+
+
+def test_a_cell_that_is_only_formatted_does_not_count(tmp_path):
+    path = write_xlsx(tmp_path / "w.xlsx", {"学校": grid("schools", [school()])})
+    _with_sheet_xml(path, lambda xml: xml.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>'))
+    assert read_dataset(path).schools.height == 1
+
+
+def test_a_far_cell_on_a_sheet_not_read_is_harmless(tmp_path):
+    path = write_xlsx(tmp_path / "w.xlsx", {"说明": [["见学校表"]], "学校": grid("schools", [school()])})
+    _with_sheet_xml(path, lambda xml: xml.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'))
+    assert read_dataset(path).schools.height == 1
+
+
+def test_the_512_gib_workbook_from_the_command_line(tmp_path):
+    """Exit 2 with a Chinese error, and the process stays under 300 MB (it used to abort allocating 512 GiB)."""
+    path = _far_cell(tmp_path, "XFD1048576")
+    assert path.stat().st_size < 40_000
+    runner = ("import resource, subprocess, sys; "
+              "done = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+              "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+              "print(done.returncode); sys.stderr.write(done.stderr)")
+    done = subprocess.run([sys.executable, "-c", runner, sys.executable, "-c", CLI, "evaluate", str(path)],
+                          capture_output=True, text=True, env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"},
+                          timeout=120)
+    peak_kib, status = map(int, done.stdout.split())
+    assert status == 2
+    assert done.stderr.startswith("错误：工作簿“far.xlsx”的“学校”工作表有内容或格式一直延伸到 XFD1048576 单元格")
+    assert "Traceback" not in done.stderr
+    assert peak_kib < 300 * 1024
+
+
+def test_zip_bomb(tmp_path, monkeypatch):
+    """More bytes inside than the limit: refused while streaming, before any reader sees them."""
+    monkeypatch.setattr(limits, "MAX_INPUT_BYTES", 5 << 20)
+    path = write_xlsx(tmp_path / "bomb.xlsx", {"学校": grid("schools", [school()])})
+    filler = b"<!-- " + b" " * (8 << 20) + b" -->"
+    _with_sheet_xml(path, lambda xml: xml.replace(b"<sheetData>", filler + b"<sheetData>"))
+    assert path.stat().st_size < 100_000
+    [line] = errors_of(path)
+    assert line.startswith("“bomb.xlsx”解压后超过 5 MB（上限），无法读取")
+
+
+def test_a_zip_member_that_lies_about_its_size(tmp_path):
+    path = write_xlsx(tmp_path / "w.xlsx", {"学校": grid("schools", [school()])})
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    # The central directory entry's uncompressed size: claim 10 bytes.
+    entry = data.rfind(b"PK\x01\x02", 0, data.rfind(b"xl/worksheets/sheet1.xml"))
+    assert entry > 0 and int.from_bytes(data[entry + 24:entry + 28], "little") == info.file_size
+    data[entry + 24:entry + 28] = (10).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    assert errors_of(path)[0].startswith("无法读取“w.xlsx”：文件已损坏或不是 Excel 工作簿")
+
+
+def test_an_xlsx_that_is_not_a_zip(tmp_path):
+    path = tmp_path / "data.xlsx"
+    path.write_text("年度,学校名称\n2024,甲\n", encoding="utf-8")
+    assert errors_of(path) == ["“data.xlsx”不是 Excel 工作簿（.xlsx 文件应为 zip 格式）：可能是改了扩展名的 CSV、"
+                               "网页或文本文件，请用 Excel 打开后另存为 .xlsx 再试"]
+
+
+def _compound_file(*stream_names: str) -> bytes:
+    """The start of an OLE Compound File and a directory naming ``stream_names`` (enough to recognise)."""
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    directory = b"".join(name.encode("utf-16-le").ljust(128, b"\0") for name in ("Root Entry", *stream_names))
+    return header + directory + bytes(4096)
+
+
+def test_a_password_protected_workbook(tmp_path):
+    """Excel saves an encrypted .xlsx as a Compound File holding ``EncryptedPackage``."""
+    path = tmp_path / "locked.xlsx"
+    path.write_bytes(_compound_file("EncryptionInfo", "EncryptedPackage"))
+    assert errors_of(path)[0].startswith("工作簿“locked.xlsx”设有打开密码（已加密），无法读取")
+
+
+def test_an_old_xls_renamed_xlsx(tmp_path):
+    path = tmp_path / "old.xlsx"
+    path.write_bytes(_compound_file("Workbook"))
+    assert errors_of(path) == ["“old.xlsx”实际是旧版 Excel（.xls）格式：请用 Excel 打开后另存为 .xlsx 再试"]
+
+
+def test_a_csv_of_one_50_mb_line_of_cells(tmp_path):
+    (tmp_path / "schools.csv").write_bytes(b"1," * (25 << 20))
+    [line] = errors_of(tmp_path)
+    assert line.startswith("“schools.csv”的第 1 行有 26,214,401 个单元格，超过 256 列的上限")
+
+
+def test_a_csv_of_one_50_mb_cell(tmp_path):
+    (tmp_path / "schools.csv").write_bytes(b"x" * (50 << 20))
+    lines = errors_of(tmp_path)
+    assert lines and all(len(line) < 500 for line in lines)
+
+
+def test_a_csv_over_the_byte_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_INPUT_BYTES", 1 << 20)
+    (tmp_path / "schools.csv").write_bytes(b"a,b\n" * (1 << 19))
+    assert errors_of(tmp_path)[0].startswith("“schools.csv”大于 1 MB（上限）")

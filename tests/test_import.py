@@ -184,11 +184,23 @@ def test_special_schools_need_no_facility_figures(tmp_path):
     assert read_dataset(path).schools.item(1, "school_type") == "特殊教育学校"
 
 
-def test_identical_room_rows_are_two_rooms_with_a_warning(tmp_path):
-    path = _full_workbook(tmp_path, 专用教室=grid("rooms", [room(), room()]))
+ROOMS_TOLD_APART = "按不同的教室分别计入（同一间教室重复填写的请删除；不同教室可在“教室名称/编号”列注明以区分）"
+
+
+def test_identical_room_rows_are_rooms_with_one_summary_notice(tmp_path):
+    rooms = [room(), room(), room(room_type="美术", area=90), room(room_type="美术", area=90), room()]
+    path = _full_workbook(tmp_path, 专用教室=grid("rooms", rooms))
     ds, warnings = read_dataset_with_warnings(path)
-    assert ds.rooms.height == 2
-    assert warnings == ["专用教室 表第 3 行与第 2 行完全相同，按两间教室分别计入"]
+    assert ds.rooms.height == 5
+    assert warnings == [f"专用教室 表第 3、5、6 行与前面的某一行完全相同，{ROOMS_TOLD_APART}"]
+
+
+def test_rooms_told_apart_by_their_name_are_not_identical(tmp_path):
+    rooms = [room(room_name="音乐教室1"), room(room_name="音乐教室2")]
+    path = _full_workbook(tmp_path, 专用教室=grid("rooms", rooms))
+    ds, warnings = read_dataset_with_warnings(path)
+    assert ds.rooms.get_column("room_name").to_list() == ["音乐教室1", "音乐教室2"]
+    assert warnings == []
 
 
 def test_legacy_xls_workbook():

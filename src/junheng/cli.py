@@ -151,13 +151,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _load(path: str, standard_id: str, profile: str | None = None):
     from junheng.evaluate import evaluate
-    from junheng.io import read_dataset_with_warnings
+    from junheng.io import read_dataset
+    from junheng.io.errors import notice_lines
     from junheng.standards import load_standard
 
     standard = load_standard(standard_id, profile)
-    dataset, warnings = read_dataset_with_warnings(path)
-    for warning in warnings:
-        print(f"提示：{warning}", file=sys.stderr)
+    dataset = read_dataset(path)
+    for line in notice_lines(dataset.notices):
+        print(line if line.startswith("  ") else f"提示：{line}", file=sys.stderr)
     return dataset, standard, evaluate(dataset, standard)
 
 

@@ -158,6 +158,7 @@ ROOMS = Table("rooms", "专用教室", (
     Field("room_type", "教室类型", "enum", "yes", choices=("音乐", "美术"),
           aliases={"音乐教室": "音乐", "美术教室": "美术"}),
     Field("area", "使用面积", "decimal", "yes", "㎡"),
+    Field("room_name", "教室名称/编号", "text", "no", help="如“音乐教室1”“302”；用于区分面积相同的教室，不参与测算"),
 ), help="每间音乐、美术专用教室一行（G3）")
 
 

@@ -43,6 +43,39 @@ class InputError:
         return self.location + self.message
 
 
+@dataclass(frozen=True)
+class Notice:
+    """Something the importer changed, skipped or found odd, said without stopping the import.
+
+    ``message`` is Chinese and does not repeat the sheet: ``第 3、4 行是空行，已跳过``.
+    """
+
+    sheet: str | None  # sheet name or CSV file name; None for the input as a whole
+    message: str
+
+    def __str__(self) -> str:
+        if self.sheet is None:
+            return self.message
+        if self.message.startswith("第 "):
+            return f"{sheet_label(self.sheet)}{' ' if self.sheet.lower().endswith('.csv') else ''}{self.message}"
+        return f"{sheet_label(self.sheet)}：{self.message}"
+
+
+def notice_lines(notices: Iterable[Notice]) -> list[str]:
+    """Notices grouped by sheet, short: one line for a lone notice, else the sheet then its notices indented."""
+    groups: dict[str | None, list[Notice]] = {}
+    for notice in notices:
+        groups.setdefault(notice.sheet, []).append(notice)
+    lines = []
+    for sheet, found in groups.items():
+        if len(found) == 1 or sheet is None:
+            lines.extend(str(n) for n in found)
+        else:
+            lines.append(f"{sheet_label(sheet)}：")
+            lines.extend(f"  {n.message}" for n in found)
+    return lines
+
+
 class InputErrors(ValueError):
     """Everything wrong with one input, collected in one pass; ``str()`` gives one Chinese line each."""
 
@@ -70,12 +103,15 @@ class ErrorLog:
     limit: int = MAX_REPORTED_ERRORS
     errors: list[InputError] = field(default_factory=list)
     total: int = 0
-    warnings: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
 
     def add(self, error: InputError) -> None:
         self.total += 1
         if len(self.errors) < self.limit:
             self.errors.append(error)
+
+    def notice(self, sheet: str | None, message: str) -> None:
+        self.notices.append(Notice(sheet, message))
 
     def add_rows(self, sheet: str, column: str | None, rows: pl.DataFrame,
                  message: Callable[[dict], str]) -> None:

@@ -1,8 +1,9 @@
 """``read_dataset``: a workbook or CSV folder → a validated, typed :class:`~junheng.dataset.Dataset`.
 
 All errors of a file are collected in one pass and raised together as :class:`InputErrors`
-(never a traceback, never a partial data set); warnings (skipped blank rows, identical room
-rows) come back alongside the data set for the faces to print.
+(never a traceback, never a partial data set); notices (skipped blank rows, identical room
+rows, a county name unified, a column not used) come back in ``Dataset.notices`` for the faces
+to show: the CLI prints them grouped on standard error, the web app lists them.
 """
 
 from __future__ import annotations
@@ -21,13 +22,15 @@ from .sources import open_tables
 from .table import SOURCE_ROW, Sheet, read_sheet
 
 
-def read_dataset(path: str | PathLike) -> Dataset:
-    """The data set at ``path``; raises :class:`InputErrors` listing everything wrong with it."""
-    return read_dataset_with_warnings(path)[0]
-
-
 def read_dataset_with_warnings(path: str | PathLike) -> tuple[Dataset, list[str]]:
-    """The data set and the warnings to show (Chinese lines: blank rows skipped and the like)."""
+    """The data set and its notices as Chinese lines (blank rows skipped and the like)."""
+    dataset = read_dataset(path)
+    return dataset, [str(n) for n in dataset.notices]
+
+
+def read_dataset(path: str | PathLike) -> Dataset:
+    """The data set at ``path``, carrying in ``notices`` what was changed, skipped or looked odd;
+    raises :class:`InputErrors` listing everything wrong with it."""
     path = Path(path)
     grids = open_tables(path)
     log = ErrorLog()
@@ -48,7 +51,7 @@ def read_dataset_with_warnings(path: str | PathLike) -> tuple[Dataset, list[str]
             sheets[table_id].run_checks()
     log.raise_if_any([sheet.name for sheet in sheets.values() if sheet is not None])
     frames = {table_id: _frame(sheet) for table_id, sheet in sheets.items()}
-    return Dataset(**frames, source=str(path)), log.warnings
+    return Dataset(**frames, source=str(path), notices=tuple(log.notices))
 
 
 def _frame(sheet: Sheet | None) -> pl.DataFrame | None:

@@ -121,7 +121,7 @@ def _pupils_somewhere(sheet: Sheet) -> None:
 
 def check_rooms(sheet: Sheet, schools: Sheet) -> None:
     check_common(sheet)
-    warn_exact_duplicates(sheet, "按两间教室分别计入")
+    warn_exact_duplicates(sheet, f"按不同的教室分别计入（同一间教室重复填写的请删除；不同教室可在“{sheet.header('room_name')}”列注明以区分）")
 
     def orphans() -> None:
         known = schools.typed.lazy().select("year", "school_code")

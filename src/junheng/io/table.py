@@ -13,7 +13,7 @@ import polars as pl
 from junheng.schema import Field, Table
 
 from .cells import DTYPES, column_profile, has_non_ascii, normalised, quick_typed, to_typed, type_problem
-from .errors import ErrorLog, InputError, row_label, sheet_label
+from .errors import ErrorLog, InputError
 from .headers import Column, find_header_row, map_columns
 from .sources import Grid
 
@@ -113,11 +113,10 @@ class Sheet:
         at = self.typed.with_row_index("at").filter(suspicious).get_column("at")
         rows = self.typed.get_column(SOURCE_ROW).gather(at[:_LISTED_ROWS]).to_list()
         values = self.as_entered(field_id, at[:_LISTED_ROWS]).to_list()
-        self.log.warnings.extend(f"{row_label(self.name, row)}“{self.header(field_id)}”列：{message(value)}"
-                                 for row, value in zip(rows, values, strict=True))
+        for row, value in zip(rows, values, strict=True):
+            self.log.notice(self.name, f"第 {row} 行“{self.header(field_id)}”列：{message(value)}")
         if len(at) > _LISTED_ROWS:
-            self.log.warnings.append(f"{sheet_label(self.name)}“{self.header(field_id)}”列另有 "
-                                     f"{len(at) - _LISTED_ROWS} 行同样情况")
+            self.log.notice(self.name, f"“{self.header(field_id)}”列另有 {len(at) - _LISTED_ROWS} 行同样情况")
 
 
 def read_sheet(grid: Grid, table: Table, log: ErrorLog) -> Sheet:
@@ -202,7 +201,7 @@ def _drop_blank_rows(text: pl.DataFrame, unmapped: pl.DataFrame, sheet: str, log
     if blank:
         listed = "、".join(map(str, blank[:_LISTED_ROWS]))
         more = f" 等 {len(blank)} 行" if len(blank) > _LISTED_ROWS else ""
-        log.warnings.append(f"{row_label(sheet, listed)}{more}是空行，已跳过")
+        log.notice(sheet, f"第 {listed} 行{more}是空行，已跳过")
     return flags.get_column("filled")
 
 
@@ -262,15 +261,14 @@ def exact_duplicates(sheet: Sheet, key: list[str]) -> pl.Expr:
 
 
 def warn_exact_duplicates(sheet: Sheet, consequence: str) -> None:
-    """Identical rows that may well be real (two rooms of one size): a warning, never a silent merge."""
+    """Identical rows that may well be real (two rooms of one size): one summary notice, never a silent merge."""
     def record() -> None:
         rows = (sheet.typed.with_columns(_first_identical(sheet)).filter(pl.col(SOURCE_ROW) != pl.col("first"))
-                .select(SOURCE_ROW, "first").sort(SOURCE_ROW))
-        sheet.log.warnings.extend(f"{row_label(sheet.name, row)}与第 {first} 行完全相同，{consequence}"
-                                  for row, first in rows.head(_LISTED_ROWS).iter_rows())
-        if rows.height > _LISTED_ROWS:
-            sheet.log.warnings.append(
-                f"{sheet_label(sheet.name)}另有 {rows.height - _LISTED_ROWS} 行与前面的行完全相同，{consequence}")
+                .get_column(SOURCE_ROW).sort())
+        if rows.len():
+            more = f" 等 {rows.len()} 行" if rows.len() > _LISTED_ROWS else ""
+            listed = "、".join(map(str, rows.head(_LISTED_ROWS).to_list()))
+            sheet.log.notice(sheet.name, f"第 {listed} 行{more}与前面的某一行完全相同，{consequence}")
     sheet.check(_may_repeat([f.id for f in sheet.table.fields]), record)
 
 

@@ -86,7 +86,7 @@ def check_schools(sheet: Sheet) -> None:
     _pupils_somewhere(sheet)
     not_above(sheet, "indoor_sports_area", "teaching_area")
     key = ["year", "school_code"]
-    unique_key(sheet, key, "学校标识码在同一年度重复", exact_duplicates(sheet, key))
+    unique_key(sheet, key, "学校标识码“{value}”在 {year} 年度重复", exact_duplicates(sheet, key))
 
 
 def _stage_rules(sheet: Sheet, stage: str) -> None:

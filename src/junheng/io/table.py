@@ -273,7 +273,9 @@ def warn_exact_duplicates(sheet: Sheet, consequence: str) -> None:
 
 
 def unique_key(sheet: Sheet, key: list[str], what: str, skip: pl.Expr) -> None:
-    """Rows sharing ``key`` (all filled) are each reported with the others; ``skip`` rows were already."""
+    """Rows sharing ``key`` (all filled) are each reported with the others; ``skip`` rows were already.
+
+    ``what`` may name the key's fields (``{year}``) and ``{value}``, the last field as typed."""
     filled = pl.all_horizontal(pl.col(k).is_not_null() for k in key)
 
     def record() -> None:
@@ -283,7 +285,7 @@ def unique_key(sheet: Sheet, key: list[str], what: str, skip: pl.Expr) -> None:
                   .filter(pl.col("size") > 1))
         if groups.height:
             rows = candidates.join(groups, on=key).sort(SOURCE_ROW)
-            sheet.log.add_rows(sheet.name, sheet.header(key[-1]), rows, lambda row: f"{what}（{_others(row)}）")
+            sheet.log.add_rows(sheet.name, sheet.header(key[-1]), rows, lambda row: f"{what.format(**row)}（{_others(row)}）")
     sheet.check(_may_repeat(key), record)
 
 

@@ -146,6 +146,40 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# ── output never over input ─────────────────────────────────────────────────────────────────
+
+# The arguments of any command that name what is read, and what is written (file or folder).
+_INPUT_ARGS = {"path": "数据文件", "schools": "--schools", "profile": "--profile"}
+_OUTPUT_ARGS = ("json", "xlsx", "docx", "pdf", "tables", "file", "out")
+
+
+def _same_path(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def refuse_output_over_input(args: argparse.Namespace) -> None:
+    """No output may be written over an input (the county's data would be replaced by the 测算表),
+    nor two outputs over each other; checked for every command before anything is read."""
+    inputs = [(label, Path(value)) for name, label in _INPUT_ARGS.items() if (value := getattr(args, name, None))]
+    inputs += [(label, csv) for label, folder in inputs if folder.is_dir() for csv in folder.glob("*.[cC][sS][vV]")]
+    outputs: list[tuple[str, Path]] = []
+    for name in _OUTPUT_ARGS:
+        value = getattr(args, name, None)
+        if not isinstance(value, str | os.PathLike) or not value:
+            continue
+        option, target = f"--{name}" if name not in ("file",) else "输出文件", Path(value)
+        for label, source in inputs:
+            if _same_path(target, source):
+                raise UsageError(f"输出“{value}”（{option}）就是输入的{label}，写出会覆盖原始数据：请换一个输出文件名")
+        for other_option, other in outputs:
+            if _same_path(target, other):
+                raise UsageError(f"{other_option} 和 {option} 是同一个文件“{value}”：请分别指定不同的输出文件名")
+        outputs.append((option, target))
+
+
 # ── commands ────────────────────────────────────────────────────────────────────────────────
 
 
@@ -383,6 +417,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        refuse_output_over_input(args)
         args.run(args)
     except _user_errors() as exc:
         print(f"错误：{exc}", file=sys.stderr)

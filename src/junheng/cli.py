@@ -418,6 +418,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         refuse_output_over_input(args)
+        if getattr(args, "profile", None):  # a bad profile is reported whatever the data
+            from junheng.standards import load_standard
+
+            load_standard(args.standard, args.profile)
         args.run(args)
     except _user_errors() as exc:
         print(f"错误：{exc}", file=sys.stderr)

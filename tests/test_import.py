@@ -133,6 +133,9 @@ def test_level_variants(tmp_path, level):
     assert read_dataset(path).monitoring.item(0, "level") == 3
 
 
+ONLY_SCHOOLS = "未提供专用教室、县级指标、质量监测表：依赖这些表的项目为“未评估”"
+
+
 def test_blank_rows_are_skipped_reported_and_never_truncate(tmp_path):
     rows = grid("schools", [school(school_code=f"330101000{i}") for i in range(1, 4)])
     rows = [rows[0], rows[1], None, None, rows[2], None, rows[3], None, None]
@@ -140,7 +143,7 @@ def test_blank_rows_are_skipped_reported_and_never_truncate(tmp_path):
     ds, warnings = read_dataset_with_warnings(path)
     assert ds.schools.get_column("school_code").to_list() == ["3301010001", "3301010002", "3301010003"]
     assert ds.schools.get_column("source_row").to_list() == [2, 5, 7]
-    assert warnings == ["学校 表第 3、4、6 行是空行，已跳过"]
+    assert warnings == ["学校 表第 3、4、6 行是空行，已跳过", ONLY_SCHOOLS]
 
 
 def test_blank_csv_lines_keep_line_numbers(tmp_path):
@@ -148,7 +151,7 @@ def test_blank_csv_lines_keep_line_numbers(tmp_path):
     path = write_csv(tmp_path / "schools.csv", [rows[0], None, rows[1], [None, None], rows[2]])
     ds, warnings = read_dataset_with_warnings(path)
     assert ds.schools.get_column("source_row").to_list() == [3, 5]
-    assert warnings == ["schools.csv 第 2、4 行是空行，已跳过"]
+    assert warnings == ["schools.csv 第 2、4 行是空行，已跳过", ONLY_SCHOOLS]
 
 
 def test_title_and_leading_blank_rows_above_the_header(tmp_path):

@@ -71,6 +71,7 @@ class Table:
     sheet: str  # sheet name in a workbook, also accepted as a CSV file name
     fields: tuple[Field, ...]
     help: str = ""
+    sheet_aliases: tuple[str, ...] = ()  # other names a renamed sheet may contain (folded: no spaces)
 
     def field(self, field_id: str) -> Field:
         return self._by_id[field_id]
@@ -150,7 +151,7 @@ SCHOOLS = Table("schools", "学校", (
     Field("public_funds_budget", "年度公用经费预算", "decimal", "no", "元", help="Q4"),
     Field("training_funds", "教师培训经费", "decimal", "no", "元", help="Q4：不低于公用经费预算的 5%"),
     Field("public_funds_allocated", "核定公用经费", "decimal", "no", "元", help="G6：不足 100 人按 100 人核定"),
-), help="每所学校（校区）每年一行")
+), help="每所学校（校区）每年一行", sheet_aliases=("学校数据", "学校基本情况"))
 
 ROOMS = Table("rooms", "专用教室", (
     Field("year", "年度", "int", "yes"),
@@ -159,7 +160,7 @@ ROOMS = Table("rooms", "专用教室", (
           aliases={"音乐教室": "音乐", "美术教室": "美术"}),
     Field("area", "使用面积", "decimal", "yes", "㎡"),
     Field("room_name", "教室名称/编号", "text", "no", help="如“音乐教室1”“302”；用于区分面积相同的教室，不参与测算"),
-), help="每间音乐、美术专用教室一行（G3）")
+), help="每间音乐、美术专用教室一行（G3）", sheet_aliases=("音乐美术教室", "功能教室"))
 
 
 def _yes_no(field_id: str, header: str, help_: str = "") -> Field:
@@ -222,7 +223,7 @@ COUNTY = Table("county", "县级指标", (
     _yes_no("veto_unfilled_posts", "有编不补或长期聘用编外教师", "V4：是 = 存在该问题（一票否决）"),
     _yes_no("veto_major_incident", "重大安全责任事故或严重违纪违规事件", "V5：是 = 存在该问题（一票否决）"),
     _yes_no("veto_fraud", "弄虚作假", "V6：是 = 存在该问题（一票否决）"),
-), help="每个县每年一行")
+), help="每个县每年一行", sheet_aliases=("县级数据", "县域指标", "政府保障"))
 
 SUBJECTS = ("语文", "数学", "科学", "体育", "艺术", "德育")
 
@@ -233,7 +234,10 @@ MONITORING = Table("monitoring", "质量监测", (
     Field("subject", "科目", "enum", "yes", choices=SUBJECTS),
     Field("level", "学业水平", "level", "yes", choices=LEVEL_LABELS, help="Ⅰ–Ⅳ（也可写 I–IV、1–4）"),
     Field("school_gap_rate", "校际差异率", "decimal", "yes", help="Q9：学业水平达到Ⅲ级以上且校际差异率低于 0.15"),
-), help="国家义务教育质量监测结果，每县每年每科一行")
+), help="国家义务教育质量监测结果，每县每年每科一行", sheet_aliases=("监测结果",))
+
+# The fill-in template's own guide sheet: not data, never reported as unused.
+GUIDE_SHEET = "填表说明"
 
 TABLES: dict[str, Table] = {t.id: t for t in (SCHOOLS, ROOMS, COUNTY, MONITORING)}
 

@@ -32,8 +32,8 @@ def read_dataset(path: str | PathLike) -> Dataset:
     """The data set at ``path``, carrying in ``notices`` what was changed, skipped or looked odd;
     raises :class:`InputErrors` listing everything wrong with it."""
     path = Path(path)
-    grids = open_tables(path)
     log = ErrorLog()
+    grids = open_tables(path, log)
     sheets: dict[str, Sheet | None] = {
         table_id: None if grid is None else read_sheet(grid, TABLES[table_id], log)
         for table_id, grid in grids.items()
@@ -50,6 +50,9 @@ def read_dataset(path: str | PathLike) -> Dataset:
             check(sheets[table_id])
             sheets[table_id].run_checks()
     log.raise_if_any([sheet.name for sheet in sheets.values() if sheet is not None])
+    missing = [TABLES[table_id].sheet for table_id, sheet in sheets.items() if sheet is None]
+    if missing:
+        log.notice(None, f"未提供{'、'.join(missing)}表：依赖这些表的项目为“未评估”")
     frames = {table_id: _frame(sheet) for table_id, sheet in sheets.items()}
     return Dataset(**frames, source=str(path), notices=tuple(log.notices))
 

@@ -65,3 +65,85 @@ def test_notice_lines_group_by_sheet():
                           Notice("学校", "“备注”列未使用"), Notice("rooms.csv", "第 2 行与前面的某一行完全相同")])
     assert lines == ["学校 表：", "  第 3 行是空行，已跳过", "  “备注”列未使用", "未提供质量监测表",
                      "rooms.csv 第 2 行与前面的某一行完全相同"]
+
+
+# ---- header aliases and unused columns ------------------------------------------------------------
+
+_ROW_OF = {"schools": school, "rooms": room, "county": county, "monitoring": monitoring}
+
+
+def _sample(field) -> tuple[object, object]:
+    """(value as typed, value as read) for a field of any type."""
+    if field.id == "county_code":
+        return "330101", "330101"
+    if field.type == "enum":
+        return field.choices[0], field.choices[0]
+    return {"int": (2024, 2024) if "year" in field.id else (7, 7), "decimal": (7.5, 7.5), "text": ("甲", "甲"),
+            "code": ("3301010001", "3301010001"), "bool": ("是", True), "level": ("Ⅲ", 3)}[field.type]
+
+
+def _alias_cases():
+    from junheng.schema import HEADER_ALIASES, TABLES
+
+    for table in TABLES.values():
+        for field in table.fields:
+            for alias in HEADER_ALIASES.get(field.id, ()):
+                yield pytest.param(table.id, field.id, alias, id=f"{table.id}-{alias}")
+
+
+@pytest.mark.parametrize(("table_id", "field_id", "header"), [
+    *_alias_cases(),
+    ("schools", "indoor_sports_area", "室内体育用房面积(㎡)"),
+    ("schools", "indoor_sports_area", "其中:室内体育用房面积"),
+    ("schools", "indoor_sports_area", "其中：室内体育用房面积（平方米）"),
+    ("schools", "indoor_sports_area", "室内体育馆面积"),
+    ("schools", "primary_teachers", "小学专任教师人数"),
+    ("schools", "primary_students", "小学在校生"),
+    ("schools", "multimedia_rooms", "网络多媒体教室"),
+    ("county", "exchanged_key", "其中:骨干教师数"),
+])
+def test_every_header_alias_is_read(tmp_path, table_id, field_id, header):
+    from junheng.schema import TABLES
+
+    field = TABLES[table_id].field(field_id)
+    row = _ROW_OF[table_id]()
+    if field_id in row:  # keep the valid row's own value (cross-field rules hold)
+        typed = row[field_id]
+        expected = {"是": True, "否": False, "Ⅲ": 3}.get(typed, typed) if field.type in ("bool", "level") else typed
+    else:
+        typed, expected = (0, 0) if field_id.endswith("_students") else _sample(field)
+        row[field_id] = typed
+    sheets = {"学校": grid("schools", [school()])} if table_id != "schools" else {}
+    path = write_xlsx(tmp_path / "a.xlsx", {**sheets, TABLES[table_id].sheet: grid(table_id, [row], {field_id: header})})
+    ds = read_dataset(path)
+    assert getattr(ds, table_id).item(0, field_id) == expected
+    assert not any("未使用" in str(n) and "列" in str(n) for n in ds.notices)
+
+
+def test_aliases_name_one_field_each():
+    from junheng.io.headers import _names
+    from junheng.schema import TABLES
+
+    for table in TABLES.values():  # building the lookup raises on a header naming two fields
+        assert _names(table)
+
+
+def test_every_column_not_used_is_named(tmp_path):
+    rows = grid("schools", [school()])
+    rows[0] += ["备注", "校长", None]
+    rows[1] += ["新建校区", None, "孤立的值"]
+    path = write_xlsx(tmp_path / "w.xlsx", {"学校": rows})
+    found = notices(path)
+    assert "学校 表：“备注”“校长”列不是学校表的项目，未使用" in found
+    width = len(rows[0])
+    from junheng.io.limits import column_letters
+
+    assert f"学校 表第 {column_letters(width)} 列没有表头，其中填写的内容未使用" in found
+
+
+def test_an_unused_csv_column_is_named(tmp_path):
+    rows = grid("schools", [school()])
+    rows[0].append("室内体育馆个数")
+    rows[1].append(1)
+    write_csv(tmp_path / "schools.csv", rows)
+    assert "schools.csv：“室内体育馆个数”列不是学校表的项目，未使用" in notices(tmp_path)

@@ -20,7 +20,7 @@ import polars as pl
 from junheng.schema import GUIDE_SHEET, SCHOOLS, TABLES
 
 from .errors import ErrorLog, InputError, InputErrors, file_error
-from .limits import check_csv, check_extent, check_workbook, scan_workbook
+from .limits import check_csv, check_extent, check_workbook, column_letters, scan_workbook
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # Excel on Chinese Windows saves CSV as GB18030 (GBK)
@@ -36,6 +36,11 @@ class Grid:
     @property
     def text_columns(self) -> list[str]:
         return [c for c in self.cells.columns if c != "source_row"]
+
+    def column_label(self, column: str) -> str:
+        """``c27`` as the user finds it: 第 AB 列 in a sheet, 第 28 列 in a CSV file."""
+        number = int(column[1:]) + 1
+        return f"第 {number} 列" if self.name.lower().endswith(".csv") else f"第 {column_letters(number)} 列"
 
 
 def open_tables(path: Path, log: ErrorLog) -> dict[str, Grid | None]:

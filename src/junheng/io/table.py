@@ -14,7 +14,7 @@ from junheng.schema import Field, Table
 
 from .cells import DTYPES, column_profile, has_non_ascii, normalised, quick_typed, to_typed, type_problem
 from .errors import ErrorLog, InputError
-from .headers import Column, find_header_row, map_columns
+from .headers import Column, find_header_row, map_columns, match_header
 from .sources import Grid
 
 SOURCE_ROW = "source_row"
@@ -144,6 +144,7 @@ def read_sheet(grid: Grid, table: Table, log: ErrorLog) -> Sheet:
         *(normalised(pl.col(c.source), unicode.get(c.source, False)).alias(c.field.id) for c in careful),
     ).select(c.field.id for c in mapped)
     unmapped = [c for c in text_columns if c not in {m.source for m in mapped}]
+    _name_unused_columns(table, grid, header, body.select(unmapped), log)
     filled = _drop_blank_rows(text, body.select(*unmapped, SOURCE_ROW), grid.name, log)
     if filled is not None and not filled.all():
         body, text, quick = body.filter(filled), text.filter(filled), quick.filter(filled)
@@ -160,6 +161,22 @@ def read_sheet(grid: Grid, table: Table, log: ErrorLog) -> Sheet:
                          lambda row, field=column.field: type_problem(field, row["value"]))
     sheet.run_checks()
     return sheet
+
+
+def _name_unused_columns(table: Table, grid: Grid, header: dict[str, str | None], unmapped: pl.DataFrame,
+                         log: ErrorLog) -> None:
+    """A notice naming every column not read: headed by something that is not a field of this table,
+    or with no header but something in it."""
+    unknown = [header[c].strip() for c in unmapped.columns
+               if header[c] is not None and header[c].strip() and match_header(table, header[c]) is None]
+    if unknown:
+        log.notice(grid.name, f"“{'”“'.join(unknown)}”列不是{table.sheet}表的项目，未使用")
+    headless = [c for c in unmapped.columns if not (header[c] or "").strip()]
+    filled = unmapped.select(pl.col(c).str.strip_chars().str.len_chars().gt(0).any() for c in headless).row(0) \
+        if headless and unmapped.height else ()
+    places = [grid.column_label(c) for c, used in zip(headless, filled, strict=True) if used]
+    if places:
+        log.notice(grid.name, f"{'、'.join(places)}没有表头，其中填写的内容未使用")
 
 
 def _type_quickly(body: pl.DataFrame, mapped: list[Column]) -> tuple[pl.DataFrame, list[Column]]:

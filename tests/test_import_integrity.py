@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from import_helpers import county, grid, monitoring, room, school, write_csv, write_xlsx
+from import_helpers import county, errors_of, grid, monitoring, room, school, write_csv, write_xlsx
 from junheng.io import read_dataset
 from junheng.io.errors import notice_lines
 
@@ -147,3 +147,60 @@ def test_an_unused_csv_column_is_named(tmp_path):
     rows[1].append(1)
     write_csv(tmp_path / "schools.csv", rows)
     assert "schools.csv：“室内体育馆个数”列不是学校表的项目，未使用" in notices(tmp_path)
+
+
+# ---- one county, one year ------------------------------------------------------------------------
+
+def _county_schools(n: int, **changes_of_last) -> list[dict]:
+    rows = [school(school_code=f"33010100{i:02d}") for i in range(1, n + 1)]
+    rows[-1].update(changes_of_last)
+    return rows
+
+
+@pytest.mark.parametrize("variant", ["清溪 县", "清溪县教育局", " 清溪县 ", "清溪县教育和体育局"])
+def test_a_county_written_another_way_is_unified_with_a_notice(tmp_path, variant):
+    rows = _county_schools(4, county_name=variant)
+    path = write_xlsx(tmp_path / "w.xlsx", {"学校": grid("schools", rows),
+                                             "县级指标": grid("county", [county(county_name="清溪县教育局")])})
+    ds = read_dataset(path)
+    assert set(ds.schools.get_column("county_name")) == {"清溪县"}
+    assert ds.county.item(0, "county_name") == "清溪县"
+    found = [str(n) for n in ds.notices]
+    if variant.strip() != "清溪县":
+        assert f"学校 表第 5 行的县(区)写作“{variant.strip()}”，已按同一县(区)其他行的“清溪县”计" in found
+    assert "县级指标 表第 2 行的县(区)写作“清溪县教育局”，已按同一县(区)其他行的“清溪县”计" in found
+
+
+def test_a_county_variant_without_a_code_is_unified_too(tmp_path):
+    rows = _county_schools(3, county_name="清溪 县", county_code=None)
+    ds = read_dataset(write_xlsx(tmp_path / "w.xlsx", {"学校": grid("schools", rows)}))
+    assert set(ds.schools.get_column("county_name")) == {"清溪县"}
+
+
+def test_one_code_under_two_different_names_is_refused(tmp_path):
+    rows = _county_schools(3, county_name="临江县")
+    lines = errors_of(write_xlsx(tmp_path / "w.xlsx", {"学校": grid("schools", rows)}))
+    assert lines == ["学校 表第 4 行“县(区)”列：县(区)代码 330101 在其他 2 行是“清溪县”，同一代码只能是一个县(区)："
+                     "请核对本行的县(区)名称或代码"]
+
+
+def test_two_counties_of_one_name_and_two_codes_stay_two(tmp_path):
+    rows = [school(county_name="鼓楼区", county_code="320106"),
+            school(county_name="鼓楼区", county_code="350102", school_code="3501020001")]
+    ds = read_dataset(write_xlsx(tmp_path / "w.xlsx", {"学校": grid("schools", rows)}))
+    assert ds.schools.get_column("county_code").to_list() == ["320106", "350102"]
+    assert not any("县(区)写作" in str(n) for n in ds.notices)
+
+
+def test_a_school_typed_with_another_year_is_refused(tmp_path):
+    rows = _county_schools(4, year=2023)
+    lines = errors_of(write_xlsx(tmp_path / "w.xlsx", {"学校": grid("schools", rows)}))
+    assert lines == ["学校 表第 5 行“年度”列：年度 2023 与本县(区)其他 3 行的 2024 年度不同；"
+                     "若是笔误请改正，若确为另一年度的数据请与该年度其他学校一并填报"]
+
+
+def test_several_full_years_are_evaluated_apart_with_a_notice(tmp_path):
+    rows = _county_schools(2) + [dict(r, year=2025) for r in _county_schools(2)]
+    ds = read_dataset(write_xlsx(tmp_path / "w.xlsx", {"学校": grid("schools", rows)}))
+    assert ds.schools.height == 4
+    assert "学校 表：清溪县有多个年度的数据（2024 年度 2 行、2025 年度 2 行），按年度分别测算" in [str(n) for n in ds.notices]

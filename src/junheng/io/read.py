@@ -16,6 +16,7 @@ import polars as pl
 from junheng.dataset import Dataset
 from junheng.schema import COUNTY, MONITORING, ROOMS, SCHOOLS, TABLES
 
+from .counties import check_years, unify_county_names
 from .errors import ErrorLog, InputError
 from .rules import check_county, check_monitoring, check_rooms, check_schools
 from .sources import open_tables
@@ -39,6 +40,8 @@ def read_dataset(path: str | PathLike) -> Dataset:
         for table_id, grid in grids.items()
     }
     schools = sheets[SCHOOLS.id]
+    unify_county_names(schools, [sheets[t] for t in (COUNTY.id, MONITORING.id) if sheets[t] is not None])
+    check_years(schools)
     check_schools(schools)
     schools.run_checks()
     if not schools.typed.height:

@@ -204,3 +204,43 @@ def test_several_full_years_are_evaluated_apart_with_a_notice(tmp_path):
     ds = read_dataset(write_xlsx(tmp_path / "w.xlsx", {"学校": grid("schools", rows)}))
     assert ds.schools.height == 4
     assert "学校 表：清溪县有多个年度的数据（2024 年度 2 行、2025 年度 2 行），按年度分别测算" in [str(n) for n in ds.notices]
+
+
+# ---- the impossible and the implausible ------------------------------------------------------------
+
+@pytest.mark.parametrize(("changes", "line"), [
+    ({"primary_classes": 700}, "学校 表第 2 行“小学班级数(个)”列：小学班级数 700 多于小学在校生数（600）"),
+    ({"primary_max_class_size": 601}, "学校 表第 2 行“小学最大班额(人)”列：小学最大班额 601 人多于小学在校生数（600）"),
+    ({"primary_max_class_size": 40}, "学校 表第 2 行“小学最大班额(人)”列：小学最大班额 40 人小于平均班额（600 人 ÷ 14 个班）"),
+    ({"primary_teachers": 0, "primary_teachers_above_degree": 0, "primary_key_teachers": 0,
+      "primary_pe_arts_teachers": 0, "primary_senior_title_teachers": 0},
+     "学校 表第 2 行“小学专任教师数(人)”列：小学在校生数为 600，小学专任教师数(人)不能为 0"),
+])
+def test_impossible_school_figures_are_errors(tmp_path, changes, line):
+    assert line in errors_of(write_xlsx(tmp_path / "w.xlsx", {"学校": grid("schools", [school(**changes)])}))
+
+
+def test_a_possible_largest_class_is_accepted(tmp_path):
+    ds = read_dataset(write_xlsx(tmp_path / "w.xlsx", {"学校": grid("schools", [school(primary_max_class_size=43)])}))
+    assert ds.schools.item(0, "primary_max_class_size") == 43
+
+
+def test_wan_yuan_under_a_yuan_header_is_noticed(tmp_path):
+    """150 typed for 150 万元 under 教学仪器设备值(元): 0.25 元 per pupil."""
+    path = write_xlsx(tmp_path / "w.xlsx", {"学校": grid("schools", [school(equipment_value=150)])})
+    ds = read_dataset(path)
+    assert ds.schools.item(0, "equipment_value") == 150  # used as typed: the notice says how to fix it
+    assert ("学校 表第 2 行“教学仪器设备值(元)”列：值“150”折合每生不足 10 元/生，是否按万元填写？"
+            "若是，请把表头改为“教学仪器设备值(万元)”") in [str(n) for n in ds.notices]
+
+
+def test_yuan_under_a_wan_yuan_header_is_noticed(tmp_path):
+    path = write_xlsx(tmp_path / "w.xlsx", {"学校": grid("schools", [school(equipment_value=1500000)],
+                                                                   {"equipment_value": "教学仪器设备值(万元)"})})
+    assert ("学校 表第 2 行“教学仪器设备值(万元)”列：值“1500000”折合每生超过 1,000,000 元/生，请核对数值和表头中的单位"
+            in notices(path))
+
+
+def test_ordinary_figures_raise_no_notice(tmp_path):
+    assert notices(write_xlsx(tmp_path / "w.xlsx", {"学校": grid("schools", [school()])})) == [
+        "未提供专用教室、县级指标、质量监测表：依赖这些表的项目为“未评估”"]

@@ -295,6 +295,16 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "school_gap_rate": ("校际差异", "差异率"),
 }
 
+# Per-pupil bounds (low, high) outside which a school's figure is taken for a slip of unit (万元
+# typed under a 元 header gives 0.25 元 per pupil) and named in a notice; the data is still used.
+# The standard asks 2,000–2,500 元, 4.5–5.8 ㎡ and 7.5–10.2 ㎡ per pupil (L4–L6); the bounds sit far
+# outside what any real school reports.
+PLAUSIBLE_PER_PUPIL: dict[str, tuple[Decimal, Decimal]] = {
+    "equipment_value": (Decimal(10), Decimal(1_000_000)),
+    "teaching_area": (Decimal("0.2"), Decimal(1_000)),
+    "sports_field_area": (Decimal("0.1"), Decimal(10_000)),
+}
+
 # Units written in a header that scale the number typed into canonical units.
 UNIT_FACTORS: dict[str, Decimal] = {
     "元": Decimal(1), "万元": Decimal(10_000), "千元": Decimal(1_000), "亿元": Decimal(100_000_000),

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
+import numpy as np
+
 from .errors import InputErrors, file_error
 
 # The limits. A county workbook is a few MB; the national data set (210,000 schools, 842,000 rooms)
@@ -36,12 +38,10 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: .xls, or an encrypted .xlsx
 _CELL_ENDS = (b"</c>", b":c>")  # a cell with content closes; ``</x:c>`` in a prefixed sheet
-_CHUNK = 1 << 20
-_OVERLAP = 64  # bytes kept between chunks so that no cell reference is cut in two
+_CHUNK = 4 << 20
+_OVERLAP = 64  # bytes carried between chunks so that no cell reference or tag is cut in two
+_MAX_LETTERS, _MAX_DIGITS = 7, 12  # longer references are beyond any sheet
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]*)"')
-# A cell's reference (a row's is digits only), on a cell with content: the reader skips a cell
-# that is only formatted (``<c r="XFD1048576" s="1"/>``), and so does the scan.
-_CELL_REF_BYTES = re.compile(rb'\sr="([A-Z]{1,7})(\d{1,12})"[^>/]*>')
 _UNNAMED_CELL = re.compile(rb"<(?:\w+:)?c>")
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -135,6 +135,8 @@ def scan_workbook(path: Path, sheets: list[str]) -> dict[str, Extent]:
                         if scan is not None:
                             scan.feed(chunk)
                 if scan is not None:
+                    scan.feed(b"", last=True)
+                if scan is not None:
                     extents[sheet] = scan.extent() if scan.balance <= 0 else \
                         _exact_extent(archive, member.filename, scan.declared)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, OSError,
@@ -172,40 +174,88 @@ def check_csv(name: str, data: bytes) -> None:
 class _SheetScan:
     """The furthest row and column a worksheet's XML names, fed chunk by chunk.
 
-    Writers name every cell (``<c r="B7">``); the reader places one without a name after the one
+    Every ``r="…"`` attribute is decoded at once with numpy (a regular expression building a
+    string per cell costs seconds on a national file): letters then digits is a cell, digits alone
+    a row. A cell counts when it has content (not ``<c … />``): the reader skips a cell that is
+    only formatted. Writers name every cell; the reader places one without a name after the one
     before it. Such cells are rare, so they are only detected here (more cells close than are
     named) and the sheet is then measured exactly by :func:`_exact_extent`.
     """
 
     def __init__(self) -> None:
         self.rows = 0
-        self.letters: set[bytes] = set()
+        self.columns = 0
         self.declared = ""
-        self.balance = 0  # cells closed − cells named: above 0 when some cell has no name
-        self._tail = b""
-        self._named_in_tail = 0
+        self.balance = 0  # cells closed − cells named with content: above 0 when some cell has no name
+        self._pending = b""  # bytes after the last attribute start decided, carried to the next chunk
         self._seen = 0
 
-    def feed(self, chunk: bytes) -> None:
-        data = self._tail + chunk
+    def feed(self, chunk: bytes, last: bool = False) -> None:
+        data = self._pending + chunk
         if not self.declared and self._seen < 4 * _CHUNK:  # the dimension comes before the data
             found = _DIMENSION.search(data)
             if found:
                 self.declared = found.group(1).decode("ascii", "replace")
         self._seen += len(chunk)
-        refs = _CELL_REF_BYTES.findall(data)
-        if refs:  # the reader places a cell by its own reference, whatever its row says
-            self.letters.update({letters for letters, _ in refs})
-            self.rows = max(self.rows, max(map(int, {digits for _, digits in refs})))
-        # Substring counts (fast), each occurrence once: those ending in the new bytes.
-        self.balance += sum((self._tail[len(self._tail) - len(tag) + 1:] + chunk).count(tag) for tag in _CELL_ENDS)
-        self.balance -= sum(1 for _ in refs) - self._named_in_tail
-        self._named_in_tail = len(_CELL_REF_BYTES.findall(data[-_OVERLAP:]))
-        self._tail = data[-_OVERLAP:]
+        # Attributes starting before ``decided`` are read now; the rest wait for more bytes.
+        decided = len(data) if last else max(len(data) - _OVERLAP, 0)
+        self._measure(data, decided)
+        # Closing tags that start before the cut (the rest are counted with the next chunk).
+        self.balance += sum(data.count(tag, 0, decided + len(tag) - 1) for tag in _CELL_ENDS)
+        self._pending = data[decided:]
+
+    def _measure(self, data: bytes, decided: int) -> None:
+        a = np.frombuffer(data, np.uint8)
+        if len(a) < 6:
+            return
+        r = np.flatnonzero(a[1:decided + 1] == 0x72)  # each ``r`` whose attribute starts before the cut
+        r = r[r + 3 < len(a)]
+        starts = r[(a[r] <= 0x20) & (a[r + 2] == 0x3D) & ((a[r + 3] == 0x22) | (a[r + 3] == 0x27))]
+        if not len(starts):
+            return
+        last = len(a) - 1
+        at = starts + 4
+        letters, column = _read_run(a, at, last, 0x41, 0x5A, 26, 0x40, _MAX_LETTERS + 1)
+        digits, row = _read_run(a, at + letters, last, 0x30, 0x39, 10, 0x30, _MAX_DIGITS + 1)
+        closed = a[np.minimum(at + letters + digits, last)] == a[starts + 3]
+        cell = closed & (letters >= 1) & (digits >= 1)
+        if (cell & ((letters > _MAX_LETTERS) | (digits > _MAX_DIGITS))).any():  # beyond any sheet
+            self.columns = max(self.columns, MAX_SHEET_COLUMNS + 1)
+        content = self._with_content(a, starts, cell & (letters <= _MAX_LETTERS) & (digits <= _MAX_DIGITS))
+        if content.any():  # a row element alone (a row's height or format) holds nothing either
+            self.rows = max(self.rows, int(row[content].max()))
+            self.columns = max(self.columns, int(column[content].max()))
+        self.balance -= int(content.sum())
+
+    @staticmethod
+    def _with_content(a: np.ndarray, starts: np.ndarray, cell: np.ndarray) -> np.ndarray:
+        """Cells whose tag is not self-closing (``<c r="A1" s="3"/>`` holds nothing)."""
+        closes = np.flatnonzero(a == 0x3E)
+        at = np.searchsorted(closes, starts)
+        found = at < len(closes)
+        slash = np.zeros(len(starts), bool)
+        slash[found] = a[closes[at[found]] - 1] == 0x2F
+        return cell & ~slash
 
     def extent(self) -> Extent:
-        columns = max((column_number(x.decode()) for x in self.letters), default=0)
-        return Extent(self.rows, columns, self.declared)
+        return Extent(self.rows, self.columns, self.declared)
+
+
+def _read_run(a: np.ndarray, at: np.ndarray, last: int, low: int, high: int, base: int, offset: int,
+              longest: int) -> tuple[np.ndarray, np.ndarray]:
+    """At each position ``at``: how many bytes in ``low``–``high`` follow (at most ``longest``), and
+    the number they write in ``base`` (A = 1 for letters)."""
+    length = np.zeros(len(at), np.int64)
+    number = np.zeros(len(at), np.int64)
+    going = np.ones(len(at), bool)
+    for step in range(longest):
+        byte = a[np.minimum(at + step, last)]
+        going &= (byte >= low) & (byte <= high)
+        if not going.any():
+            break
+        length += going
+        number = np.where(going, number * base + (byte.astype(np.int64) - offset), number)
+    return length, number
 
 
 def _exact_extent(archive: zipfile.ZipFile, member: str, declared: str) -> Extent:

@@ -81,3 +81,16 @@ def test_notices_are_printed_grouped_by_sheet(capsys, tmp_path):
     assert status == 0
     assert "提示：学校 表第 3、5 行是空行，已跳过\n" in err
     assert "提示：专用教室 表第 3 行与前面的某一行完全相同" in err
+
+
+# ---- problems on the screen --------------------------------------------------------------------------
+
+def test_problems_without_xlsx_prints_the_list(capsys, tmp_path, demo_book, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    status, out, _ = run(capsys, "problems", demo_book)
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("清溪县（2024 年度）：") and "项影响达标" in lines[0]
+    assert "  清溪县实验小学（3301010001）" in lines
+    assert any(line.startswith("    【影响达标】小学L5 生均体育运动场馆面积") for line in lines)
+    assert list(tmp_path.iterdir()) == []

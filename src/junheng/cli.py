@@ -72,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("problems", help="生成问题清单工作簿", description="列出每所学校的每项差距及其大小（一校一案草稿）。")
     p.add_argument("path", metavar="PATH", help="数据集（工作簿或 CSV 文件夹）")
     _standard_args(p)
-    p.add_argument("--xlsx", metavar="FILE", required=True, help="输出的问题清单工作簿")
+    p.add_argument("--xlsx", metavar="FILE", help="写出问题清单工作簿（不指定时在屏幕上列出）")
     p.set_defaults(run=run_problems)
 
     p = commands.add_parser("report", help="生成县域评估报告（Word/PDF）", description="生成含图表的县域自评报告。")
@@ -246,6 +246,11 @@ def run_problems(args: argparse.Namespace) -> None:
     from junheng.io.problem_book import write_problem_book
 
     _, _, evaluation = _load(args.path, args.standard, args.profile)
+    if not args.xlsx:
+        from junheng.problems_text import render_problems
+
+        print(render_problems(evaluation.problems))
+        return
     _write("问题清单", args.xlsx, lambda p: write_problem_book(evaluation, p))
     print(f"共 {len(evaluation.problems)} 项问题。")
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
@@ -140,7 +141,7 @@ def scan_workbook(path: Path, sheets: list[str]) -> dict[str, Extent]:
                     extents[sheet] = scan.extent() if scan.balance <= 0 else \
                         _exact_extent(archive, member.filename, scan.declared)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, OSError,
-            ElementTree.ParseError) as exc:
+            ElementTree.ParseError, zlib.error, KeyError, UnicodeDecodeError) as exc:
         if isinstance(exc, InputErrors):
             raise
         raise file_error(f"无法读取“{path.name}”：文件已损坏或不是 Excel 工作簿（可用 Excel 打开后另存为 .xlsx 再试）") from exc

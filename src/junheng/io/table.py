@@ -147,7 +147,9 @@ def read_sheet(grid: Grid, table: Table, log: ErrorLog) -> Sheet:
     _name_unused_columns(table, grid, header, body.select(unmapped), log)
     filled = _drop_blank_rows(text, body.select(*unmapped, SOURCE_ROW), grid.name, log)
     if filled is not None and not filled.all():
-        body, text, quick = body.filter(filled), text.filter(filled), quick.filter(filled)
+        # A frame without columns has no rows in polars: nothing to filter then.
+        body, quick = body.filter(filled), quick.filter(filled)
+        text = text.filter(filled) if text.width else text
     profile = text.select(column_profile(c.field, c.factor, pl.col(c.field.id)).alias(c.field.id) for c in careful
                           ).row(0, named=True) if careful else {}
     typed = quick.hstack(text.select(c.field.id for c in careful).get_columns()).select(
@@ -172,8 +174,9 @@ def _name_unused_columns(table: Table, grid: Grid, header: dict[str, str | None]
     if unknown:
         log.notice(grid.name, f"“{'”“'.join(unknown)}”列不是{table.sheet}表的项目，未使用")
     headless = [c for c in unmapped.columns if not (header[c] or "").strip()]
-    filled = unmapped.select(pl.col(c).str.strip_chars().str.len_chars().gt(0).any() for c in headless).row(0) \
-        if headless and unmapped.height else ()
+    if not (headless and unmapped.height):
+        return
+    filled = unmapped.select(pl.col(c).str.strip_chars().str.len_chars().gt(0).any() for c in headless).row(0)
     places = [grid.column_label(c) for c, used in zip(headless, filled, strict=True) if used]
     if places:
         log.notice(grid.name, f"{'、'.join(places)}没有表头，其中填写的内容未使用")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from import_helpers import errors_of, grid, school, write_xlsx
+from import_helpers import csv_text, errors_of, grid, school, write_xlsx
 from junheng.io import limits, read_dataset
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -166,3 +166,11 @@ def test_a_csv_over_the_byte_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(limits, "MAX_INPUT_BYTES", 1 << 20)
     (tmp_path / "schools.csv").write_bytes(b"a,b\n" * (1 << 19))
     assert errors_of(tmp_path)[0].startswith("“schools.csv”大于 1 MB（上限）")
+
+
+def test_a_huge_cell_is_not_repeated_in_full(tmp_path):
+    rows = grid("schools", [school(year="2" * 5_000_000)])
+    (tmp_path / "schools.csv").write_text(csv_text(rows), encoding="utf-8")
+    lines = errors_of(tmp_path)
+    assert any("…（共 5,000,000 字）" in line for line in lines)
+    assert all(len(line) < 500 for line in lines)

@@ -9,6 +9,8 @@ import polars as pl
 
 # Enough to fix a file in one round without drowning the user; the rest are counted.
 MAX_REPORTED_ERRORS = 200
+# A cell's text is shown up to this length in a message.
+MAX_SHOWN_CHARS = 60
 
 
 def sheet_label(sheet: str) -> str:
@@ -120,6 +122,8 @@ class ErrorLog:
         room = self.limit - len(self.errors)
         for row in rows.head(max(room, 0)).iter_rows(named=True):
             value = row.get("value")
+            if isinstance(value, str) and len(value) > MAX_SHOWN_CHARS:  # a pasted page is not repeated in full
+                row["value"] = value = f"{value[:MAX_SHOWN_CHARS]}…（共 {len(value):,} 字）"
             self.errors.append(InputError(sheet, row["source_row"], column,
                                           None if value is None else str(value), message(row)))
 

@@ -19,6 +19,8 @@ from junheng.schema import HEADER_ALIASES, TABLES, UNIT_FACTORS, Field, Table, s
 
 from .errors import InputError
 
+# Longer text in a header row is not a header (and is not folded: a 50 MB cell would take seconds).
+MAX_HEADER_CHARS = 200
 # The header row is normally row 1; a title row or two above it is tolerated.
 HEADER_SEARCH_ROWS = 10
 
@@ -86,6 +88,8 @@ _NAMES = {table_id: _names(table) for table_id, table in TABLES.items()}
 
 
 def match_header(table: Table, header: str) -> Match | None:
+    if len(header) > MAX_HEADER_CHARS:  # no field's header is anywhere near this long
+        return None
     names = _NAMES[table.id]
     whole, name, unit = fold(header)
     if whole in names:

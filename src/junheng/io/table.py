@@ -169,7 +169,7 @@ def _name_unused_columns(table: Table, grid: Grid, header: dict[str, str | None]
                          log: ErrorLog) -> None:
     """A notice naming every column not read: headed by something that is not a field of this table,
     or with no header but something in it."""
-    unknown = [header[c].strip() for c in unmapped.columns
+    unknown = [_shortened(header[c].strip()) for c in unmapped.columns
                if header[c] is not None and header[c].strip() and match_header(table, header[c]) is None]
     if unknown:
         log.notice(grid.name, f"“{'”“'.join(unknown)}”列不是{table.sheet}表的项目，未使用")
@@ -180,6 +180,10 @@ def _name_unused_columns(table: Table, grid: Grid, header: dict[str, str | None]
     places = [grid.column_label(c) for c, used in zip(headless, filled, strict=True) if used]
     if places:
         log.notice(grid.name, f"{'、'.join(places)}没有表头，其中填写的内容未使用")
+
+
+def _shortened(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text):,} 字）"
 
 
 def _type_quickly(body: pl.DataFrame, mapped: list[Column]) -> tuple[pl.DataFrame, list[Column]]:

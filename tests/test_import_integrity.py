@@ -244,3 +244,12 @@ def test_yuan_under_a_wan_yuan_header_is_noticed(tmp_path):
 def test_ordinary_figures_raise_no_notice(tmp_path):
     assert notices(write_xlsx(tmp_path / "w.xlsx", {"学校": grid("schools", [school()])})) == [
         "未提供专用教室、县级指标、质量监测表：依赖这些表的项目为“未评估”"]
+
+
+def test_county_rows_of_another_year_are_named(tmp_path):
+    path = write_xlsx(tmp_path / "w.xlsx", {"学校": grid("schools", [school()]),
+                                             "县级指标": grid("county", [county(), county(year=2023)]),
+                                             "质量监测": grid("monitoring", [monitoring(county_name="临江县")])})
+    found = notices(path)
+    assert "县级指标 表第 3 行：“学校”表中没有清溪县 2023 年度的学校，这些行未使用" in found
+    assert "质量监测 表第 2 行：“学校”表中没有临江县 2024 年度的学校，这些行未使用" in found

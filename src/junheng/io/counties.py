@@ -117,3 +117,15 @@ def check_years(schools: Sheet) -> None:
         if group.height > 1:
             years = "、".join(f"{y} 年度 {n} 行" for y, n in group.select("year", "rows").iter_rows())
             schools.log.notice(schools.name, f"{name}有多个年度的数据（{years}），按年度分别测算")
+
+
+def name_rows_without_schools(schools: Sheet, sheet: Sheet) -> None:
+    """County or monitoring rows of a county-year with no school in the 学校 table are not used: say so."""
+    if sheet.typed.height == 0:
+        return
+    known = schools.typed.select("year", "county_name").unique()
+    unused = (sheet.typed.filter(pl.col("year").is_not_null() & pl.col("county_name").is_not_null())
+              .join(known, on=["year", "county_name"], how="anti").sort(SOURCE_ROW))
+    groups = unused.group_by("year", "county_name", maintain_order=True).agg(pl.col(SOURCE_ROW))
+    for year, name, rows in groups.iter_rows():
+        sheet.log.notice(sheet.name, f"{_rows_text(rows)}：“{schools.name}”表中没有{name} {year} 年度的学校，这些行未使用")

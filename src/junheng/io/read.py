@@ -16,7 +16,7 @@ import polars as pl
 from junheng.dataset import Dataset
 from junheng.schema import COUNTY, MONITORING, ROOMS, SCHOOLS, TABLES
 
-from .counties import check_years, unify_county_names
+from .counties import check_years, name_rows_without_schools, unify_county_names
 from .errors import ErrorLog, InputError
 from .rules import check_county, check_monitoring, check_rooms, check_schools
 from .sources import open_tables
@@ -53,6 +53,9 @@ def read_dataset(path: str | PathLike) -> Dataset:
             check(sheets[table_id])
             sheets[table_id].run_checks()
     log.raise_if_any([sheet.name for sheet in sheets.values() if sheet is not None])
+    for table_id in (COUNTY.id, MONITORING.id):
+        if sheets[table_id] is not None:
+            name_rows_without_schools(schools, sheets[table_id])
     missing = [TABLES[table_id].sheet for table_id, sheet in sheets.items() if sheet is None]
     if missing:
         log.notice(None, f"未提供{'、'.join(missing)}表：依赖这些表的项目为“未评估”")

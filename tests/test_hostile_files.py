@@ -174,3 +174,34 @@ def test_a_huge_cell_is_not_repeated_in_full(tmp_path):
     lines = errors_of(tmp_path)
     assert any("…（共 5,000,000 字）" in line for line in lines)
     assert all(len(line) < 500 for line in lines)
+
+
+def _ods(path: Path, rows_xml: str) -> Path:
+    table = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               f'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="{table}" '
+               f'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+               f'<table:table table:name="学校">{rows_xml}</table:table></office:spreadsheet></office:body>'
+               f'</office:document-content>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+    return path
+
+
+@pytest.mark.parametrize(("repeat", "corner"), [(1048575, "AMJ1048576"), (90000, "AMJ90001")])
+def test_an_ods_repeating_a_value_is_refused_before_it_is_opened(tmp_path, repeat, corner):
+    """Under a kilobyte that the reader would expand, on opening, into 92 million cells or more."""
+    rows = ('<table:table-row><table:table-cell office:value-type="string"><text:p>年度</text:p></table:table-cell>'
+            f'</table:table-row><table:table-row table:number-rows-repeated="{repeat}"><table:table-cell '
+            'table:number-columns-repeated="1024" office:value-type="float" office:value="1"><text:p>1</text:p>'
+            '</table:table-cell></table:table-row>')
+    [line] = errors_of(_ods(tmp_path / "bomb.ods", rows))
+    assert f"“学校”工作表有内容或格式一直延伸到 {corner} 单元格" in line
+
+
+def test_an_ods_with_empty_repeated_rows_is_measured_by_its_content(tmp_path):
+    rows = ('<table:table-row><table:table-cell office:value-type="string"><text:p>年度</text:p></table:table-cell>'
+            '</table:table-row><table:table-row table:number-rows-repeated="1048575"><table:table-cell '
+            'table:number-columns-repeated="1024"/></table:table-row>')
+    assert limits.scan_workbook(_ods(tmp_path / "ok.ods", rows), ["学校"])["学校"] == limits.Extent(1, 1)

@@ -112,9 +112,10 @@ def check_workbook(path: Path) -> None:
                          "网页或文本文件，请用 Excel 打开后另存为 .xlsx 再试")
 
 
-def scan_workbook(path: Path, sheets: list[str]) -> dict[str, Extent]:
+def scan_workbook(path: Path, sheets: list[str] | None) -> dict[str, Extent]:
     """Verify every member of an .xlsx/.xlsm/.ods zip by streaming it (sizes, CRC, total bytes) and
-    return the extent of each of ``sheets`` (the worksheets that will be read) found in it."""
+    return the extent of each of ``sheets`` (the worksheets that will be read; None: all of an
+    .ods, whose reader expands every sheet when it opens the file) found in it."""
     if path.suffix.lower() == ".xls" or not _is_zip(path):
         return {}
     try:
@@ -122,7 +123,9 @@ def scan_workbook(path: Path, sheets: list[str]) -> dict[str, Extent]:
             members = archive.infolist()
             if sum(m.file_size for m in members) > MAX_INPUT_BYTES:
                 raise _too_big(path.name, sum(m.file_size for m in members))
-            targets = _sheet_members(archive, set(sheets))
+            if "content.xml" in archive.namelist() and "xl/workbook.xml" not in archive.namelist():
+                return _ods_extents(archive, None if sheets is None else set(sheets))
+            targets = _sheet_members(archive, set(sheets or ()))
             extents: dict[str, Extent] = {}
             total = 0
             for member in members:
@@ -282,6 +285,48 @@ def _exact_extent(archive: zipfile.ZipFile, member: str, declared: str) -> Exten
             elif tag == "row":
                 element.clear()
     return Extent(rows, columns, declared)
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def _ods_extents(archive: zipfile.ZipFile, wanted: set[str] | None) -> dict[str, Extent]:
+    """An OpenDocument sheet repeats rows and cells by count (``number-rows-repeated="1048575"``): the
+    extent of each wanted table counting repeats of cells with content (members verified as for .xlsx)."""
+    total = sum(m.file_size for m in archive.infolist())
+    if total > MAX_INPUT_BYTES:
+        raise _too_big(archive.filename or "", total)
+    for member in archive.infolist():  # sizes and CRCs, streaming
+        with archive.open(member) as stream:
+            while stream.read(_CHUNK):
+                pass
+    extents: dict[str, Extent] = {}
+    name = None
+    rows = columns = row = column = row_repeat = 0
+    with archive.open("content.xml") as stream:
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            tag = element.tag
+            if event == "start":
+                if tag == f"{_ODS_TABLE}table":
+                    name, rows, columns, row = element.get(f"{_ODS_TABLE}name"), 0, 0, 0
+                elif tag == f"{_ODS_TABLE}table-row":
+                    row_repeat, column = int(element.get(f"{_ODS_TABLE}number-rows-repeated", "1")), 0
+                continue
+            if tag in (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell"):
+                repeat = int(element.get(f"{_ODS_TABLE}number-columns-repeated", "1"))
+                if element.get(f"{_ODS_OFFICE}value-type") or len(element):
+                    rows, columns = max(rows, row + row_repeat), max(columns, column + repeat)
+                column += repeat
+                element.clear()
+            elif tag == f"{_ODS_TABLE}table-row":
+                row += row_repeat
+                element.clear()
+            elif tag == f"{_ODS_TABLE}table":
+                if wanted is None or name in wanted:
+                    extents[name or ""] = Extent(rows, columns)
+                element.clear()
+    return extents
 
 
 def _sheet_members(archive: zipfile.ZipFile, wanted: set[str]) -> dict[str, str]:

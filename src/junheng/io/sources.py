@@ -112,6 +112,9 @@ def _assign(names: list[str], stem_of, container: str, log: ErrorLog) -> dict[st
 
 def _workbook(path: Path, log: ErrorLog) -> dict[str, Grid | None]:
     check_workbook(path)
+    if path.suffix.lower() == ".ods":  # its reader expands every sheet on opening: check them all first
+        for sheet, extent in scan_workbook(path, None).items():
+            check_extent(path.name, sheet, extent)
     try:
         sheet_names = fastexcel.read_excel(path).sheet_names
     except (fastexcel.FastExcelError, OSError) as exc:

@@ -34,6 +34,10 @@ MAX_INPUT_BYTES = 1 << 30  # uncompressed size of a workbook (all members) or of
 MAX_SHEET_COLUMNS = 256  # column IV, Excel 2003's last; the widest table has under 60 columns
 MAX_SHEET_ROWS = 1_048_576  # Excel's own last row
 MAX_SHEET_CELLS = 20_000_000  # rows × columns of the grid read (about 1 GB in the reader at worst)
+# A grid this large must be mostly data: over SPARSE_FROM_CELLS cells, at least one in SPARSE_FACTOR
+# must hold something (a stray value far below the data makes a grid of empty cells, 50–100 bytes each).
+SPARSE_FROM_CELLS = 5_000_000
+SPARSE_FACTOR = 20
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _EMPTY_ZIP_MAGIC = b"PK\x05\x06"
@@ -57,6 +61,7 @@ class Extent:
     rows: int
     columns: int
     declared: str = ""
+    filled: int | None = None  # cells with content, when counted
 
     @property
     def cells(self) -> int:
@@ -100,7 +105,7 @@ def check_workbook(path: Path) -> None:
     suffix = path.suffix.lower()
     if head.startswith(_OLE_MAGIC):
         if suffix == ".xls":
-            return  # the Excel 97–2003 format: its grid cannot exceed 65,536 × 256 cells
+            return  # the Excel 97–2003 format: measured by scan_workbook
         if _is_encrypted(path):
             raise file_error(f"工作簿“{path.name}”设有打开密码（已加密），无法读取：请在 Excel 中取消密码"
                              "（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后另存为 .xlsx 再试")
@@ -116,7 +121,12 @@ def scan_workbook(path: Path, sheets: list[str] | None) -> dict[str, Extent]:
     """Verify every member of an .xlsx/.xlsm/.ods zip by streaming it (sizes, CRC, total bytes) and
     return the extent of each of ``sheets`` (the worksheets that will be read; None: all of an
     .ods, whose reader expands every sheet when it opens the file) found in it."""
-    if path.suffix.lower() == ".xls" or not _is_zip(path):
+    if path.suffix.lower() == ".xls":
+        from .xls_extent import xls_extents
+
+        return {name: Extent(rows, columns, filled=filled) for name, (rows, columns, filled) in xls_extents(path).items()
+                if sheets is None or name in sheets}
+    if not _is_zip(path):
         return {}
     try:
         with zipfile.ZipFile(path) as archive:
@@ -153,13 +163,16 @@ def scan_workbook(path: Path, sheets: list[str] | None) -> dict[str, Extent]:
 
 def check_extent(workbook: str, sheet: str, extent: Extent) -> None:
     """Refuse a sheet whose cells reach further than the reader can safely hold."""
-    if extent.rows <= MAX_SHEET_ROWS and extent.columns <= MAX_SHEET_COLUMNS and extent.cells <= MAX_SHEET_CELLS:
+    sparse = extent.filled is not None and extent.cells > max(SPARSE_FROM_CELLS, SPARSE_FACTOR * extent.filled)
+    if extent.rows <= MAX_SHEET_ROWS and extent.columns <= MAX_SHEET_COLUMNS and extent.cells <= MAX_SHEET_CELLS \
+            and not sparse:
         return
     corner = f"{column_letters(extent.columns)}{extent.rows}"
     raise file_error(
-        f"工作簿“{workbook}”的“{sheet}”工作表有内容或格式一直延伸到 {corner} 单元格"
+        f"工作簿“{workbook}”的“{sheet}”工作表有内容一直延伸到 {corner} 单元格"
         f"（{extent.rows:,} 行 × {extent.columns:,} 列），超出可读取的范围"
-        f"（最多 {MAX_SHEET_COLUMNS} 列、{MAX_SHEET_CELLS:,} 个单元格）：请删除数据区域以外的行和列"
+        f"（最多 {MAX_SHEET_COLUMNS} 列、{MAX_SHEET_CELLS:,} 个单元格，且大片空白不超过数据的 {SPARSE_FACTOR} 倍）："
+        "请删除数据区域以外的行和列"
         "（选中多余的行或列 → 删除）后保存再试")
 
 
@@ -191,6 +204,7 @@ class _SheetScan:
         self.columns = 0
         self.declared = ""
         self.balance = 0  # cells closed − cells named with content: above 0 when some cell has no name
+        self.filled = 0
         self._pending = b""  # bytes after the last attribute start decided, carried to the next chunk
         self._seen = 0
 
@@ -230,6 +244,7 @@ class _SheetScan:
             self.rows = max(self.rows, int(row[content].max()))
             self.columns = max(self.columns, int(column[content].max()))
         self.balance -= int(content.sum())
+        self.filled += int(content.sum())
 
     @staticmethod
     def _with_content(a: np.ndarray, starts: np.ndarray, cell: np.ndarray) -> np.ndarray:
@@ -242,7 +257,7 @@ class _SheetScan:
         return cell & ~slash
 
     def extent(self) -> Extent:
-        return Extent(self.rows, self.columns, self.declared)
+        return Extent(self.rows, self.columns, self.declared, self.filled)
 
 
 def _read_run(a: np.ndarray, at: np.ndarray, last: int, low: int, high: int, base: int, offset: int,
@@ -264,7 +279,7 @@ def _read_run(a: np.ndarray, at: np.ndarray, last: int, low: int, high: int, bas
 
 def _exact_extent(archive: zipfile.ZipFile, member: str, declared: str) -> Extent:
     """Rows and columns as the reader places cells: by reference, or after the previous one."""
-    rows = columns = row = column = 0
+    rows = columns = row = column = filled = 0
     with archive.open(member) as stream:
         for event, element in ElementTree.iterparse(stream, events=("start", "end")):
             tag = element.tag.rsplit("}", 1)[-1]
@@ -280,11 +295,11 @@ def _exact_extent(archive: zipfile.ZipFile, member: str, declared: str) -> Exten
                 else:
                     column += 1
                 if any(child.tag.rsplit("}", 1)[-1] in ("v", "is") for child in element):
-                    rows, columns = max(rows, row), max(columns, column)
+                    rows, columns, filled = max(rows, row), max(columns, column), filled + 1
                 element.clear()
             elif tag == "row":
                 element.clear()
-    return Extent(rows, columns, declared)
+    return Extent(rows, columns, declared, filled)
 
 
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -303,20 +318,20 @@ def _ods_extents(archive: zipfile.ZipFile, wanted: set[str] | None) -> dict[str,
                 pass
     extents: dict[str, Extent] = {}
     name = None
-    rows = columns = row = column = row_repeat = 0
+    rows = columns = row = column = row_repeat = filled = 0
     with archive.open("content.xml") as stream:
         for event, element in ElementTree.iterparse(stream, events=("start", "end")):
             tag = element.tag
             if event == "start":
                 if tag == f"{_ODS_TABLE}table":
-                    name, rows, columns, row = element.get(f"{_ODS_TABLE}name"), 0, 0, 0
+                    name, rows, columns, row, filled = element.get(f"{_ODS_TABLE}name"), 0, 0, 0, 0
                 elif tag == f"{_ODS_TABLE}table-row":
                     row_repeat, column = int(element.get(f"{_ODS_TABLE}number-rows-repeated", "1")), 0
                 continue
             if tag in (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell"):
                 repeat = int(element.get(f"{_ODS_TABLE}number-columns-repeated", "1"))
-                if element.get(f"{_ODS_OFFICE}value-type") or len(element):
-                    rows, columns = max(rows, row + row_repeat), max(columns, column + repeat)
+                if element.get(f"{_ODS_OFFICE}value-type") or len(element):  # repeats are not data present
+                    rows, columns, filled = max(rows, row + row_repeat), max(columns, column + repeat), filled + 1
                 column += repeat
                 element.clear()
             elif tag == f"{_ODS_TABLE}table-row":
@@ -324,7 +339,7 @@ def _ods_extents(archive: zipfile.ZipFile, wanted: set[str] | None) -> dict[str,
                 element.clear()
             elif tag == f"{_ODS_TABLE}table":
                 if wanted is None or name in wanted:
-                    extents[name or ""] = Extent(rows, columns)
+                    extents[name or ""] = Extent(rows, columns, filled=filled)
                 element.clear()
     return extents
 

@@ -85,3 +85,13 @@ def test_random_sheet_xml(tmp_path_factory, xml, name):
     path = folder / "x.xlsx"
     path.write_bytes(buffer.getvalue())
     _read(path)
+
+
+@_FUZZ
+@given(at=st.integers(0, 10**6), data=st.binary(min_size=1, max_size=64))
+def test_corrupted_xls_bytes(tmp_path_factory, at, data):
+    original = (Path(__file__).parent / "data" / "import" / "schools.xls").read_bytes()
+    at %= len(original)
+    broken = tmp_path_factory.mktemp("fuzz") / "broken.xls"
+    broken.write_bytes(original[:at] + data + original[at + len(data):])
+    _read(broken)

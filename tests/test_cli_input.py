@@ -94,3 +94,12 @@ def test_problems_without_xlsx_prints_the_list(capsys, tmp_path, demo_book, monk
     assert "  清溪县实验小学（3301010001）" in lines
     assert any(line.startswith("    【影响达标】小学L5 生均体育运动场馆面积") for line in lines)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_command_with_files_is_covered(capsys, tmp_path, demo_book):
+    data = tmp_path / "data.xlsx"
+    data.write_bytes(demo_book.read_bytes())
+    status, _, err = run(capsys, "sample", data, "--xlsx", data)
+    assert status == 2 and "就是输入的数据文件" in err
+    status, _, err = run(capsys, "findings", data, "--docx-dir", data)
+    assert status == 2 and "（--docx-dir）就是输入的数据文件" in err

@@ -149,8 +149,12 @@ def build_parser() -> argparse.ArgumentParser:
 # ── output never over input ─────────────────────────────────────────────────────────────────
 
 # The arguments of any command that name what is read, and what is written (file or folder).
-_INPUT_ARGS = {"path": "数据文件", "schools": "--schools", "profile": "--profile"}
-_OUTPUT_ARGS = ("json", "xlsx", "docx", "pdf", "tables", "file", "out")
+_INPUT_ARGS = {"path": "数据文件", "paths": "数据文件", "last": "--last", "schools": "--schools", "profile": "--profile"}
+_OUTPUT_ARGS = ("json", "xlsx", "docx", "pdf", "tables", "docx_dir", "file", "out")
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
 
 
 def _same_path(a: Path, b: Path) -> bool:
@@ -163,14 +167,15 @@ def _same_path(a: Path, b: Path) -> bool:
 def refuse_output_over_input(args: argparse.Namespace) -> None:
     """No output may be written over an input (the county's data would be replaced by the 测算表),
     nor two outputs over each other; checked for every command before anything is read."""
-    inputs = [(label, Path(value)) for name, label in _INPUT_ARGS.items() if (value := getattr(args, name, None))]
+    inputs = [(label, Path(value)) for name, label in _INPUT_ARGS.items()
+              for value in _as_list(getattr(args, name, None)) if value]
     inputs += [(label, csv) for label, folder in inputs if folder.is_dir() for csv in folder.glob("*.[cC][sS][vV]")]
     outputs: list[tuple[str, Path]] = []
     for name in _OUTPUT_ARGS:
         value = getattr(args, name, None)
         if not isinstance(value, str | os.PathLike) or not value:
             continue
-        option, target = f"--{name}" if name not in ("file",) else "输出文件", Path(value)
+        option, target = f"--{name.replace('_', '-')}" if name != "file" else "输出文件", Path(value)
         for label, source in inputs:
             if _same_path(target, source):
                 raise UsageError(f"输出“{value}”（{option}）就是输入的{label}，写出会覆盖原始数据：请换一个输出文件名")

@@ -188,16 +188,23 @@ def refuse_output_over_input(args: argparse.Namespace) -> None:
 # ── commands ────────────────────────────────────────────────────────────────────────────────
 
 
-def _load(path: str, standard_id: str, profile: str | None = None):
-    from junheng.evaluate import evaluate
+def _read(path: str):
+    """The data set at ``path``; its notices printed on stderr, grouped by sheet."""
     from junheng.io import read_dataset
     from junheng.io.errors import notice_lines
-    from junheng.standards import load_standard
 
-    standard = load_standard(standard_id, profile)
     dataset = read_dataset(path)
     for line in notice_lines(dataset.notices):
         print(line if line.startswith("  ") else f"提示：{line}", file=sys.stderr)
+    return dataset
+
+
+def _load(path: str, standard_id: str, profile: str | None = None):
+    from junheng.evaluate import evaluate
+    from junheng.standards import load_standard
+
+    standard = load_standard(standard_id, profile)
+    dataset = _read(path)
     return dataset, standard, evaluate(dataset, standard)
 
 
@@ -241,9 +248,7 @@ def run_template(args: argparse.Namespace) -> None:
 
     schools = None
     if args.schools:
-        from junheng.io import read_dataset
-
-        schools = read_dataset(args.schools)
+        schools = _read(args.schools)
     _write("填报模板", args.file, lambda p: write_template(p, year=args.year, county=args.county, schools_from=schools))
 
 
@@ -290,16 +295,9 @@ def run_warn(args: argparse.Namespace) -> None:
 
 
 def run_check(args: argparse.Namespace) -> None:
-    from junheng.io import read_dataset_with_warnings
     from junheng.monitoring import check_dataset
 
-    datasets = []
-    for path in (args.path, args.last):
-        if path:
-            dataset, warnings = read_dataset_with_warnings(path)
-            for warning in warnings:
-                print(f"提示：{warning}", file=sys.stderr)
-            datasets.append(dataset)
+    datasets = [_read(path) for path in (args.path, args.last) if path]
     flags = check_dataset(datasets[0], datasets[1] if args.last else None)
     for flag in flags:
         print(flag.message)
@@ -319,11 +317,8 @@ def run_sample(args: argparse.Namespace) -> None:
     import polars as pl
 
     from junheng.inspection.sampling import draw_sample, render
-    from junheng.io import read_dataset_with_warnings
 
-    dataset, warnings = read_dataset_with_warnings(args.path)
-    for warning in warnings:
-        print(f"提示：{warning}", file=sys.stderr)
+    dataset = _read(args.path)
     schools = dataset.schools
     if args.county:
         schools = schools.filter(pl.col("county_code") == args.county)

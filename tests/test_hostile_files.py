@@ -144,6 +144,12 @@ def test_a_password_protected_workbook(tmp_path):
     assert errors_of(path)[0].startswith("工作簿“locked.xlsx”设有打开密码（已加密），无法读取")
 
 
+def test_a_real_password_protected_workbook():
+    """Encrypted with password 123 by msoffcrypto-tool (Agile encryption, as Excel does)."""
+    path = Path(__file__).parent / "data" / "import" / "password-123.xlsx"
+    assert errors_of(path)[0].startswith("工作簿“password-123.xlsx”设有打开密码（已加密），无法读取")
+
+
 def test_an_old_xls_renamed_xlsx(tmp_path):
     path = tmp_path / "old.xlsx"
     path.write_bytes(_compound_file("Workbook"))

@@ -6,9 +6,11 @@ process, one at ``AN1048576`` costs 2.2 GB. So before a workbook is read, its co
 (a real zip, not an encrypted OLE file; uncompressed size within bounds, every member's size and
 CRC verified while streaming, which also stops a zip bomb) and each worksheet that will be read
 is scanned, streaming, for its declared ``<dimension>`` and the furthest row and column that any
-cell names. A sheet whose real extent exceeds the limits is refused with the cell named; a
-``<dimension>`` that claims more than the cells do is harmless (calamine does not size by it)
-and is only reported if the cells themselves are too far out.
+cell with content names. A sheet whose real extent exceeds the limits, or is mostly empty beyond a
+few million cells, is refused with the cell named; a ``<dimension>`` that claims more than the
+cells do is harmless (calamine does not size by it). An OpenDocument sheet is measured with its
+repeated rows and cells before the file is opened; an Excel 97–2003 file from its BIFF records
+(:mod:`junheng.io.xls_extent`).
 
 A CSV file is bounded by its bytes; only its column count is checked (a single 50 MB line of
 commas would otherwise become millions of columns).
@@ -47,7 +49,6 @@ _CHUNK = 4 << 20
 _OVERLAP = 64  # bytes carried between chunks so that no cell reference or tag is cut in two
 _MAX_LETTERS, _MAX_DIGITS = 7, 12  # longer references are beyond any sheet
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]*)"')
-_UNNAMED_CELL = re.compile(rb"<(?:\w+:)?c>")
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"

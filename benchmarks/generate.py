@@ -89,7 +89,7 @@ def _schools(rng: np.random.Generator, n_schools: int, n_counties: int) -> tuple
         has = p > 0
         n_classes = np.maximum(1, np.ceil(p / rng.uniform(*PUPILS_PER_CLASS[stage], n_schools))).astype(np.int64)
         average = np.ceil(p / n_classes)
-        largest = average + rng.integers(0, 6, n_schools)
+        largest = np.minimum(p, average + rng.integers(0, 6, n_schools))  # no class larger than the 学段
         n_teachers = np.maximum(1, np.ceil(p / rng.uniform(*PUPILS_PER_TEACHER[stage], n_schools))).astype(np.int64)
         cols[f"{stage}_students"] = np.where(has, p, -1)
         cols[f"{stage}_classes"] = np.where(has, n_classes, -1)

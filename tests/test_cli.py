@@ -102,7 +102,7 @@ def test_bad_profile_exits_2(demo_book, tmp_path):
     profile = tmp_path / "p.yaml"
     profile.write_text("parameters:\n  no.such.parameter: 3\n", encoding="utf-8")
     result = junheng("evaluate", demo_book, "--profile", profile)
-    assert result.returncode == 2 and "新参数" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2 and "未知参数“no.such.parameter”" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_unwritable_output_exits_2(demo_book, tmp_path):

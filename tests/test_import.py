@@ -133,6 +133,9 @@ def test_level_variants(tmp_path, level):
     assert read_dataset(path).monitoring.item(0, "level") == 3
 
 
+ONLY_SCHOOLS = "未提供专用教室、县级指标、质量监测表：依赖这些表的项目为“未评估”"
+
+
 def test_blank_rows_are_skipped_reported_and_never_truncate(tmp_path):
     rows = grid("schools", [school(school_code=f"330101000{i}") for i in range(1, 4)])
     rows = [rows[0], rows[1], None, None, rows[2], None, rows[3], None, None]
@@ -140,7 +143,7 @@ def test_blank_rows_are_skipped_reported_and_never_truncate(tmp_path):
     ds, warnings = read_dataset_with_warnings(path)
     assert ds.schools.get_column("school_code").to_list() == ["3301010001", "3301010002", "3301010003"]
     assert ds.schools.get_column("source_row").to_list() == [2, 5, 7]
-    assert warnings == ["学校 表第 3、4、6 行是空行，已跳过"]
+    assert warnings == ["学校 表第 3、4、6 行是空行，已跳过", ONLY_SCHOOLS]
 
 
 def test_blank_csv_lines_keep_line_numbers(tmp_path):
@@ -148,7 +151,7 @@ def test_blank_csv_lines_keep_line_numbers(tmp_path):
     path = write_csv(tmp_path / "schools.csv", [rows[0], None, rows[1], [None, None], rows[2]])
     ds, warnings = read_dataset_with_warnings(path)
     assert ds.schools.get_column("source_row").to_list() == [3, 5]
-    assert warnings == ["schools.csv 第 2、4 行是空行，已跳过"]
+    assert warnings == ["schools.csv 第 2、4 行是空行，已跳过", ONLY_SCHOOLS]
 
 
 def test_title_and_leading_blank_rows_above_the_header(tmp_path):
@@ -184,11 +187,23 @@ def test_special_schools_need_no_facility_figures(tmp_path):
     assert read_dataset(path).schools.item(1, "school_type") == "特殊教育学校"
 
 
-def test_identical_room_rows_are_two_rooms_with_a_warning(tmp_path):
-    path = _full_workbook(tmp_path, 专用教室=grid("rooms", [room(), room()]))
+ROOMS_TOLD_APART = "按不同的教室分别计入（同一间教室重复填写的请删除；不同教室可在“教室名称/编号”列注明以区分）"
+
+
+def test_identical_room_rows_are_rooms_with_one_summary_notice(tmp_path):
+    rooms = [room(), room(), room(room_type="美术", area=90), room(room_type="美术", area=90), room()]
+    path = _full_workbook(tmp_path, 专用教室=grid("rooms", rooms))
     ds, warnings = read_dataset_with_warnings(path)
-    assert ds.rooms.height == 2
-    assert warnings == ["专用教室 表第 3 行与第 2 行完全相同，按两间教室分别计入"]
+    assert ds.rooms.height == 5
+    assert warnings == [f"专用教室 表第 3、5、6 行与前面的某一行完全相同，{ROOMS_TOLD_APART}"]
+
+
+def test_rooms_told_apart_by_their_name_are_not_identical(tmp_path):
+    rooms = [room(room_name="音乐教室1"), room(room_name="音乐教室2")]
+    path = _full_workbook(tmp_path, 专用教室=grid("rooms", rooms))
+    ds, warnings = read_dataset_with_warnings(path)
+    assert ds.rooms.get_column("room_name").to_list() == ["音乐教室1", "音乐教室2"]
+    assert warnings == []
 
 
 def test_legacy_xls_workbook():

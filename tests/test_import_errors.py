@@ -158,8 +158,8 @@ def test_a_school_without_pupils(tmp_path):
 def test_school_code_repeated_within_a_year(tmp_path):
     lines = errors_of(_schools(tmp_path, school(), school(school_code="3301010002"),
                                school(school_name="清溪县实验小学东校区")))
-    assert lines == ["学校 表第 2 行“学校标识码”列：学校标识码在同一年度重复（另见第 4 行）",
-                     "学校 表第 4 行“学校标识码”列：学校标识码在同一年度重复（另见第 2 行）"]
+    assert lines == ["学校 表第 2 行“学校标识码”列：学校标识码“3301010001”在 2024 年度重复（另见第 4 行）",
+                     "学校 表第 4 行“学校标识码”列：学校标识码“3301010001”在 2024 年度重复（另见第 2 行）"]
 
 
 def test_identical_school_rows(tmp_path):

@@ -88,7 +88,8 @@ def test_cli_warn_over_two_years(tmp_path):
     base = demo_dataset()
     code = _primary_school(base)
     for year, pupils in ((2023, 1000), (2024, 1040)):
-        write_dataset_csv(_year(base, year, code, primary_students=pupils, teaching_area=4.5 * 1050), tmp_path / str(year))
+        write_dataset_csv(_year(base, year, code, primary_students=pupils, primary_classes=24,
+                                  teaching_area=4.5 * 1050), tmp_path / str(year))
     run = subprocess.run([sys.executable, "-m", "junheng.cli", "warn", str(tmp_path / "2023"), str(tmp_path / "2024")],
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr

@@ -195,11 +195,23 @@ def test_government_items_are_listed_with_their_verdicts(youzhi_report):
 def test_appendix_lists_every_parameter_at_the_evaluation_year(youzhi_report, youzhi):
     document, _, _ = youzhi_report
     (table,) = tables_captioned(document, "适用的评估参数")
-    listed = {row.cells[0].text: row.cells[2].text for row in table.rows[1:]}
-    assert set(listed) == set(youzhi.standard.parameters)
-    assert listed["L1.standard.primary"] == "4.2"
-    assert listed["unit.floor_ratio"] == "0.85"
-    assert listed["scope.excluded_types"] == "特殊教育学校、职业学校"
+    listed = {row.cells[0].text: row.cells[1].text for row in table.rows[1:]}
+    parameters = youzhi.standard.parameters
+    assert set(listed) == {p.description for p in parameters.values()}
+    assert listed[parameters["L1.standard.primary"].description] == "4.2"
+    assert listed[parameters["unit.floor_ratio"].description] == "0.85"
+    assert listed[parameters["scope.excluded_types"].description] == "特殊教育学校、职业学校"
+
+
+def test_appendix_speaks_official_wording_not_code_names(youzhi_report, youzhi):
+    """No parameter id (``scope.include_private``) and no project note (``standard.md §1.3``) in the report."""
+    document, _, _ = youzhi_report
+    (table,) = tables_captioned(document, "适用的评估参数")
+    text = "\n".join(cell.text for row in table.rows for cell in row.cells)
+    assert "standard.md" not in text and "§" not in text
+    assert not any(pid in text for pid in youzhi.standard.parameters)
+    (row,) = [r for r in table.rows if r.cells[0].text == "是否纳入民办学校"]
+    assert row.cells[3].text == "国家文件未作统一规定（默认纳入），可由省级实施方案调整"
     text = "\n".join(p.text for p in document.paragraphs)
     assert "X̄ = ΣPᵢXᵢ / P" in text and "CV = S / X̄" in text
     assert "1 : 1.1 : 1.32" in text and "1 : 1.2" in text  # split weights, from the parameters
@@ -213,9 +225,10 @@ def test_profile_overrides_are_shown(tmp_path):
     path = write_report(evaluation, tmp_path / "r.docx")
     document = Document(str(path))
     (table,) = tables_captioned(document, "适用的评估参数")
-    (row,) = [r for r in table.rows if r.cells[0].text == "G7.min_per_pupil_funds"]
-    assert row.cells[2].text == "8000" and cell_fill(row.cells[2]) == AMBER
-    assert "某市实施细则调整" in row.cells[4].text
+    description = evaluation.standard.parameters["G7.min_per_pupil_funds"].description
+    (row,) = [r for r in table.rows if r.cells[0].text == description]
+    assert row.cells[1].text == "8000" and cell_fill(row.cells[1]) == AMBER
+    assert "某市实施细则调整" in row.cells[3].text
     assert any("某市实施细则" in p.text for p in document.paragraphs)
     (compliance,) = tables_captioned(document, "小学各项指标达标单位数")
     assert [c.text for c in compliance.rows[0].cells][2:6] == ["90%值", "达到标准", "达到90%未达标准", "低于90%"]

@@ -60,7 +60,7 @@ def test_profile_overrides_a_value_and_records_itself(tmp_path):
 @pytest.mark.parametrize("text, message", [
     ("parameters: [1, 2]", "映射"),
     ("base: jiben-2012\nparameters: {}", "适用于标准 jiben-2012"),
-    ("parameters:\n  new.thing: 5\n", "新参数 new.thing"),
+    ("parameters:\n  new.thing: 5\n", "未知参数“new.thing”"),
     ("parameters:\n  G7.min_per_pupil_funds: {values: {yesterday: 1}}\n", "YYYY-MM-DD"),
     ("a: [unclosed", "不是有效的 YAML"),
 ])

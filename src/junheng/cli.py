@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="PATH", help="数据集（工作簿或 CSV 文件夹）")
     _standard_args(p)
     _county_arg(p)
-    p.add_argument("--xlsx", metavar="FILE", required=True, help="输出的问题清单工作簿；多个县时为文件夹，每县一个工作簿")
+    p.add_argument("--xlsx", metavar="FILE", help="写出问题清单工作簿（不指定时在屏幕上列出）；多个县时为文件夹，每县一个工作簿")
     p.set_defaults(run=run_problems)
 
     p = commands.add_parser("report", help="生成县域评估报告（Word/PDF）", description="生成含图表的县域自评报告。")
@@ -159,22 +159,69 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# ── output never over input ─────────────────────────────────────────────────────────────────
+
+# The arguments of any command that name what is read, and what is written (file or folder).
+_INPUT_ARGS = {"path": "数据文件", "paths": "数据文件", "last": "--last", "schools": "--schools", "profile": "--profile"}
+_OUTPUT_ARGS = ("json", "xlsx", "docx", "pdf", "tables", "docx_dir", "file", "out")
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _same_path(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def refuse_output_over_input(args: argparse.Namespace) -> None:
+    """No output may be written over an input (the county's data would be replaced by the 测算表),
+    nor two outputs over each other; checked for every command before anything is read."""
+    inputs = [(label, Path(value)) for name, label in _INPUT_ARGS.items()
+              for value in _as_list(getattr(args, name, None)) if value]
+    inputs += [(label, csv) for label, folder in inputs if folder.is_dir() for csv in folder.glob("*.[cC][sS][vV]")]
+    outputs: list[tuple[str, Path]] = []
+    for name in _OUTPUT_ARGS:
+        value = getattr(args, name, None)
+        if not isinstance(value, str | os.PathLike) or not value:
+            continue
+        option, target = f"--{name.replace('_', '-')}" if name != "file" else "输出文件", Path(value)
+        for label, source in inputs:
+            if _same_path(target, source):
+                raise UsageError(f"输出“{value}”（{option}）就是输入的{label}，写出会覆盖原始数据：请换一个输出文件名")
+        for other_option, other in outputs:
+            if _same_path(target, other):
+                raise UsageError(f"{other_option} 和 {option} 是同一个文件“{value}”：请分别指定不同的输出文件名")
+        outputs.append((option, target))
+
+
 # ── commands ────────────────────────────────────────────────────────────────────────────────
+
+
+def _read(path: str):
+    """The data set at ``path``; its notices printed on stderr, grouped by sheet."""
+    from junheng.io import read_dataset
+    from junheng.io.errors import notice_lines
+
+    dataset = read_dataset(path)
+    for line in notice_lines(dataset.notices):
+        print(line if line.startswith("  ") else f"提示：{line}", file=sys.stderr)
+    return dataset
 
 
 def _load(path: str, standard_id: str, profile: str | None = None, *, county: str | None = None, progress=None):
     """Read, check and evaluate a data set (only the county ``county`` names, when given)."""
     from junheng.evaluate import evaluate
-    from junheng.io import read_dataset_with_warnings
     from junheng.progress import Progress
     from junheng.standards import load_standard
 
     progress = progress or Progress()
     standard = load_standard(standard_id, profile)
     with progress.step("读取数据"):
-        dataset, warnings = read_dataset_with_warnings(path)
-    for warning in warnings:
-        print(f"提示：{warning}", file=sys.stderr)
+        dataset = _read(path)
     if county:
         dataset = select_county(dataset, county)
     with progress.step("测算"):
@@ -285,9 +332,7 @@ def run_template(args: argparse.Namespace) -> None:
 
     schools = None
     if args.schools:
-        from junheng.io import read_dataset
-
-        schools = read_dataset(args.schools)
+        schools = _read(args.schools)
     _write("填报模板", args.file, lambda p: write_template(p, year=args.year, county=args.county, schools_from=schools))
 
 
@@ -299,6 +344,11 @@ def run_problems(args: argparse.Namespace) -> None:
     _, _, evaluation = _load(args.path, args.standard, args.profile, county=args.county, progress=progress)
     with progress.step("查找问题"):
         count = len(evaluation.problems)
+    if not args.xlsx:
+        from junheng.problems_text import render_problems
+
+        print(render_problems(evaluation.problems))
+        return
     paths = write_problem_books(evaluation, args.xlsx, scenario=_scenario(args, evaluation.standard),
                                 progress=progress)
     _write_each("问题清单", paths, len(evaluation.counties))
@@ -339,16 +389,9 @@ def run_warn(args: argparse.Namespace) -> None:
 
 
 def run_check(args: argparse.Namespace) -> None:
-    from junheng.io import read_dataset_with_warnings
     from junheng.monitoring import check_dataset
 
-    datasets = []
-    for path in (args.path, args.last):
-        if path:
-            dataset, warnings = read_dataset_with_warnings(path)
-            for warning in warnings:
-                print(f"提示：{warning}", file=sys.stderr)
-            datasets.append(dataset)
+    datasets = [_read(path) for path in (args.path, args.last) if path]
     flags = check_dataset(datasets[0], datasets[1] if args.last else None)
     for flag in flags:
         print(flag.message)
@@ -366,11 +409,8 @@ def _iso_date(text: str):
 
 def run_sample(args: argparse.Namespace) -> None:
     from junheng.inspection.sampling import draw_sample, render
-    from junheng.io import read_dataset_with_warnings
 
-    dataset, warnings = read_dataset_with_warnings(args.path)
-    for warning in warnings:
-        print(f"提示：{warning}", file=sys.stderr)
+    dataset = _read(args.path)
     if args.county:
         dataset = select_county(dataset, args.county)
     schools = dataset.schools
@@ -471,6 +511,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        refuse_output_over_input(args)
+        if getattr(args, "profile", None):  # a bad profile is reported whatever the data
+            from junheng.standards import load_standard
+
+            load_standard(args.standard, args.profile)
         args.run(args)
     except _user_errors() as exc:
         print(f"错误：{exc}", file=sys.stderr)

@@ -22,3 +22,5 @@ class Dataset:
     county: pl.DataFrame | None = None
     monitoring: pl.DataFrame | None = None
     source: str = ""
+    # What the importer changed, skipped or found odd (junheng.io.errors.Notice): shown, never silent.
+    notices: tuple = ()

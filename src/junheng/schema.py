@@ -83,6 +83,7 @@ class Table:
     sheet: str  # sheet name in a workbook, also accepted as a CSV file name
     fields: tuple[Field, ...]
     help: str = ""
+    sheet_aliases: tuple[str, ...] = ()  # other names a renamed sheet may contain (folded: no spaces)
 
     def field(self, field_id: str) -> Field:
         return self._by_id[field_id]
@@ -163,7 +164,7 @@ SCHOOLS = Table("schools", "学校", (
     Field("public_funds_budget", "年度公用经费预算", "decimal", "no", "元", help="Q4"),
     Field("training_funds", "教师培训经费", "decimal", "no", "元", help="Q4：不低于公用经费预算的 5%"),
     Field("public_funds_allocated", "核定公用经费", "decimal", "no", "元", help="G6：不足 100 人按 100 人核定"),
-), help="每所学校（校区）每年一行")
+), help="每所学校（校区）每年一行", sheet_aliases=("学校数据", "学校基本情况"))
 
 ROOMS = Table("rooms", "专用教室", (
     Field("year", "年度", "int", "yes"),
@@ -171,7 +172,8 @@ ROOMS = Table("rooms", "专用教室", (
     Field("room_type", "教室类型", "enum", "yes", choices=("音乐", "美术"),
           aliases={"音乐教室": "音乐", "美术教室": "美术"}),
     Field("area", "使用面积", "decimal", "yes", "㎡"),
-), help="每间音乐、美术专用教室一行（G3）")
+    Field("room_name", "教室名称/编号", "text", "no", help="如“音乐教室1”“302”；用于区分面积相同的教室，不参与测算"),
+), help="每间音乐、美术专用教室一行（G3）", sheet_aliases=("音乐美术教室", "功能教室"))
 
 
 def _yes_no(field_id: str, header: str, help_: str = "") -> Field:
@@ -234,7 +236,7 @@ COUNTY = Table("county", "县级指标", (
     _yes_no("veto_unfilled_posts", "有编不补或长期聘用编外教师", "V4：是 = 存在该问题（一票否决）"),
     _yes_no("veto_major_incident", "重大安全责任事故或严重违纪违规事件", "V5：是 = 存在该问题（一票否决）"),
     _yes_no("veto_fraud", "弄虚作假", "V6：是 = 存在该问题（一票否决）"),
-), help="每个县每年一行")
+), help="每个县每年一行", sheet_aliases=("县级数据", "县域指标", "政府保障"))
 
 SUBJECTS = ("语文", "数学", "科学", "体育", "艺术", "德育")
 
@@ -245,9 +247,76 @@ MONITORING = Table("monitoring", "质量监测", (
     Field("subject", "科目", "enum", "yes", choices=SUBJECTS),
     Field("level", "学业水平", "level", "yes", choices=LEVEL_LABELS, help="Ⅰ–Ⅳ（也可写 I–IV、1–4）"),
     Field("school_gap_rate", "校际差异率", "decimal", "yes", help="Q9：学业水平达到Ⅲ级以上且校际差异率低于 0.15"),
-), help="国家义务教育质量监测结果，每县每年每科一行")
+), help="国家义务教育质量监测结果，每县每年每科一行", sheet_aliases=("监测结果",))
+
+# The fill-in template's own guide sheet: not data, never reported as unused.
+GUIDE_SHEET = "填表说明"
 
 TABLES: dict[str, Table] = {t.id: t for t in (SCHOOLS, ROOMS, COUNTY, MONITORING)}
+
+# Other headers that clerks, older templates and the statistics system write for a field. Headers
+# are compared folded (junheng.io.headers.fold): full/half-width, brackets, spaces, ``*``, case,
+# a unit in brackets, a leading ``其中`` (``其中:室内体育用房面积``), ``人数`` for ``数`` and a
+# missing final ``数`` already match without an entry here. Keys are field ids (shared ids such
+# as ``year`` apply in every table that has the field).
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "year": ("学年", "统计年度", "年份", "学年度"),
+    "county_code": ("县区代码", "区县代码", "县(市、区)代码", "县(市区)代码", "行政区划代码", "县级行政区划代码"),
+    "county_name": ("县区", "区县", "县(市、区)", "县(市区)", "县(市)", "县区名称", "县(区)名称", "所在县(区)"),
+    "school_code": ("学校代码", "学校标识", "学校识别码", "学校编码", "学校编号"),
+    "school_name": ("学校", "校名", "学校全称", "单位名称"),
+    "school_type": ("学校类别", "办学类型", "学校办别"),
+    "ownership": ("公办/民办", "公办民办", "办学类别"),
+    "area_type": ("城乡分类", "城乡属性", "所在地城乡类型", "城乡"),
+    "boarding": ("寄宿制", "是否寄宿", "寄宿制学校", "是否寄宿制学校"),
+    "built_year": ("建校年份", "建成时间", "建成年度", "新建年份"),
+    "primary_students": ("小学学生数", "小学在校学生数"),
+    "junior_students": ("初中学生数", "初中在校学生数"),
+    "senior_students": ("高中学生数", "高中在校学生数"),
+    "migrant_students": ("随迁子女数", "进城务工人员随迁子女在校生数", "随迁子女在校学生数"),
+    "primary_classes": ("小学班数", "小学教学班数"),
+    "junior_classes": ("初中班数", "初中教学班数"),
+    "primary_max_class_size": ("小学最大班级人数", "小学最大班额人数"),
+    "junior_max_class_size": ("初中最大班级人数", "初中最大班额人数"),
+    "primary_teachers": ("小学专任教师",),
+    "junior_teachers": ("初中专任教师",),
+    "primary_teachers_above_degree": ("小学高于规定学历专任教师数", "小学高于规定学历教师数", "小学专科及以上学历教师数"),
+    "junior_teachers_above_degree": ("初中高于规定学历专任教师数", "初中高于规定学历教师数", "初中本科及以上学历教师数"),
+    "primary_key_teachers": ("小学骨干教师数", "小学县级以上骨干教师数"),
+    "junior_key_teachers": ("初中骨干教师数", "初中县级以上骨干教师数"),
+    "primary_pe_arts_teachers": ("小学体育艺术教师数", "小学体育、艺术专任教师数", "小学体育艺术(美术、音乐)专任教师数"),
+    "junior_pe_arts_teachers": ("初中体育艺术教师数", "初中体育、艺术专任教师数", "初中体育艺术(美术、音乐)专任教师数"),
+    "primary_senior_title_teachers": ("小学中级及以上职称教师数", "小学中级以上职称专任教师数"),
+    "junior_senior_title_teachers": ("初中中级及以上职称教师数", "初中中级以上职称专任教师数"),
+    "certified_teachers": ("持证专任教师数", "具有教师资格证专任教师数", "持有教师资格证专任教师数"),
+    "teaching_area": ("教学及辅助用房", "教学辅助用房面积", "教学及教学辅助用房面积", "教学及辅助用房建筑面积"),
+    "indoor_sports_area": ("室内体育馆面积", "体育馆面积", "室内体育场馆面积", "室内体育用房"),
+    "sports_field_area": ("运动场面积", "体育运动场地面积", "室外运动场地面积", "运动场地"),
+    "equipment_value": ("教学仪器设备资产值", "教学仪器设备总值", "教学仪器设备资产总值", "仪器设备值"),
+    "multimedia_rooms": ("多媒体教室数", "网络多媒体教室间数"),
+    "computers": ("计算机数", "教学用计算机台数", "电脑台数"),
+    "books": ("图书", "图书藏量", "藏书册数", "藏书量", "图书藏书量"),
+    "public_funds_budget": ("公用经费预算", "年度公用经费预算总额", "公用经费预算总额"),
+    "training_funds": ("教师培训经费支出", "培训经费"),
+    "public_funds_allocated": ("核定公用经费额", "核定的公用经费"),
+    "room_type": ("教室类别", "专用教室类型", "类型"),
+    "area": ("面积", "教室面积", "使用面积(平方米)"),
+    "room_name": ("教室名称", "教室编号", "名称", "编号"),
+    "recognition_rate": ("社会认可度调查结果", "社会认可度得分"),
+    "subject": ("学科", "监测科目"),
+    "level": ("学业水平等级", "等级"),
+    "school_gap_rate": ("校际差异", "差异率"),
+}
+
+# Per-pupil bounds (low, high) outside which a school's figure is taken for a slip of unit (万元
+# typed under a 元 header gives 0.25 元 per pupil) and named in a notice; the data is still used.
+# The standard asks 2,000–2,500 元, 4.5–5.8 ㎡ and 7.5–10.2 ㎡ per pupil (L4–L6); the bounds sit far
+# outside what any real school reports.
+PLAUSIBLE_PER_PUPIL: dict[str, tuple[Decimal, Decimal]] = {
+    "equipment_value": (Decimal(10), Decimal(1_000_000)),
+    "teaching_area": (Decimal("0.2"), Decimal(1_000)),
+    "sports_field_area": (Decimal("0.1"), Decimal(10_000)),
+}
 
 # Units written in a header that scale the number typed into canonical units.
 UNIT_FACTORS: dict[str, Decimal] = {

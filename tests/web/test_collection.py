@@ -67,6 +67,19 @@ def test_valid_form_saves_typed_values_and_is_audited(world, login):
     assert entry.before["values"]["multimedia_rooms"] != 77
 
 
+def test_rooms_keep_their_name(world, login):
+    sub = fresh_draft(world)
+    rooms = {"room-0-room_type": "音乐", "room-0-area": "96", "room-0-room_name": "音乐教室1",
+             "room-1-room_type": "音乐", "room-1-area": "96", "room-1-room_name": "音乐教室2"}
+    data = {k: v for k, v in form_data(sub).items() if not k.startswith("room-")} | rooms
+    response = login(world.user_a).post(reverse("school", args=[world.year, world.school_a.code]), data)
+    assert response.status_code == 302
+    sub.refresh_from_db()
+    assert [r["room_name"] for r in sub.rooms] == ["音乐教室1", "音乐教室2"]
+    page = login(world.user_a).get(reverse("school", args=[world.year, world.school_a.code])).content.decode()
+    assert "教室名称/编号" in page and 'value="音乐教室2"' in page
+
+
 def test_fixed_identity_fields_cannot_be_changed_by_the_form(world, login):
     sub = fresh_draft(world)
     login(world.user_a).post(reverse("school", args=[world.year, world.school_a.code]),

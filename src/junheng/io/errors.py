@@ -9,6 +9,8 @@ import polars as pl
 
 # Enough to fix a file in one round without drowning the user; the rest are counted.
 MAX_REPORTED_ERRORS = 200
+# A cell's text is shown up to this length in a message.
+MAX_SHOWN_CHARS = 60
 
 
 def sheet_label(sheet: str) -> str:
@@ -43,6 +45,39 @@ class InputError:
         return self.location + self.message
 
 
+@dataclass(frozen=True)
+class Notice:
+    """Something the importer changed, skipped or found odd, said without stopping the import.
+
+    ``message`` is Chinese and does not repeat the sheet: ``第 3、4 行是空行，已跳过``.
+    """
+
+    sheet: str | None  # sheet name or CSV file name; None for the input as a whole
+    message: str
+
+    def __str__(self) -> str:
+        if self.sheet is None:
+            return self.message
+        if self.message.startswith("第 "):
+            return f"{sheet_label(self.sheet)}{' ' if self.sheet.lower().endswith('.csv') else ''}{self.message}"
+        return f"{sheet_label(self.sheet)}：{self.message}"
+
+
+def notice_lines(notices: Iterable[Notice]) -> list[str]:
+    """Notices grouped by sheet, short: one line for a lone notice, else the sheet then its notices indented."""
+    groups: dict[str | None, list[Notice]] = {}
+    for notice in notices:
+        groups.setdefault(notice.sheet, []).append(notice)
+    lines = []
+    for sheet, found in groups.items():
+        if len(found) == 1 or sheet is None:
+            lines.extend(str(n) for n in found)
+        else:
+            lines.append(f"{sheet_label(sheet)}：")
+            lines.extend(f"  {n.message}" for n in found)
+    return lines
+
+
 class InputErrors(ValueError):
     """Everything wrong with one input, collected in one pass; ``str()`` gives one Chinese line each."""
 
@@ -70,12 +105,15 @@ class ErrorLog:
     limit: int = MAX_REPORTED_ERRORS
     errors: list[InputError] = field(default_factory=list)
     total: int = 0
-    warnings: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
 
     def add(self, error: InputError) -> None:
         self.total += 1
         if len(self.errors) < self.limit:
             self.errors.append(error)
+
+    def notice(self, sheet: str | None, message: str) -> None:
+        self.notices.append(Notice(sheet, message))
 
     def add_rows(self, sheet: str, column: str | None, rows: pl.DataFrame,
                  message: Callable[[dict], str]) -> None:
@@ -84,6 +122,8 @@ class ErrorLog:
         room = self.limit - len(self.errors)
         for row in rows.head(max(room, 0)).iter_rows(named=True):
             value = row.get("value")
+            if isinstance(value, str) and len(value) > MAX_SHOWN_CHARS:  # a pasted page is not repeated in full
+                row["value"] = value = f"{value[:MAX_SHOWN_CHARS]}…（共 {len(value):,} 字）"
             self.errors.append(InputError(sheet, row["source_row"], column,
                                           None if value is None else str(value), message(row)))
 

@@ -8,23 +8,33 @@ because some names carry brackets of their own (``县(区)``); only then name an
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
 import polars as pl
 
-from junheng.schema import TABLES, UNIT_FACTORS, Field, Table, split_header
+from junheng.schema import HEADER_ALIASES, TABLES, UNIT_FACTORS, Field, Table, split_header
 
 from .errors import InputError
 
+# Longer text in a header row is not a header (and is not folded: a 50 MB cell would take seconds).
+MAX_HEADER_CHARS = 200
 # The header row is normally row 1; a title row or two above it is tolerated.
 HEADER_SEARCH_ROWS = 10
 
 
+_LEADING_QIZHONG = re.compile(r"^其中[:：,，、]?")
+
+
 def fold(text: str) -> tuple[str, str, str]:
-    """(whole header, name, unit) as compared: lower-case, brackets plain, no spaces."""
+    """(whole header, name, unit) as compared: lower-case, brackets plain, no spaces, no leading
+    ``其中``, ``人数`` as ``数``."""
     name, unit = split_header(unicodedata.normalize("NFKC", str(text)))
+    name = _LEADING_QIZHONG.sub("", name)
+    if name.endswith("人数") and len(name) > 2:
+        name = name[:-2] + "数"
     whole = f"{name}({unit})" if unit else name
     return whole.lower(), name.lower(), unit.lower()
 
@@ -57,11 +67,20 @@ class Match:
     problem: str | None = None  # a unit the field cannot take
 
 
+def header_variants(field: Field) -> list[str]:
+    """Every header that names ``field``: id, header, template header, listed aliases, and the
+    header without its final 数 (``小学在校生``)."""
+    texts = [field.id, field.header, field.display_header, *HEADER_ALIASES.get(field.id, ())]
+    return texts + [t[:-1] for t in texts if t.endswith("数") and len(t) > 3]
+
+
 def _names(table: Table) -> dict[str, Field]:
     names: dict[str, Field] = {}
     for f in table.fields:
-        for text in (f.id, f.header, f.display_header):
-            names[fold(text)[0]] = f
+        for text in header_variants(f):
+            key = fold(text)[0]
+            if names.setdefault(key, f) is not f:  # a schema mistake: caught by the tests at import
+                raise ValueError(f"header “{text}” names both {names[key].id} and {f.id} in {table.id}")
     return names
 
 
@@ -69,6 +88,8 @@ _NAMES = {table_id: _names(table) for table_id, table in TABLES.items()}
 
 
 def match_header(table: Table, header: str) -> Match | None:
+    if len(header) > MAX_HEADER_CHARS:  # no field's header is anywhere near this long
+        return None
     names = _NAMES[table.id]
     whole, name, unit = fold(header)
     if whole in names:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from junheng.schema import SCHOOL_TYPES, SCHOOLS, STAGE_ZH, STAGES
+from junheng.schema import PLAUSIBLE_PER_PUPIL, SCHOOL_TYPES, SCHOOLS, STAGE_ZH, STAGES
 
 from .table import (
     SOURCE_ROW,
@@ -84,9 +84,10 @@ def check_schools(sheet: Sheet) -> None:
     for stage in STAGES:
         _stage_rules(sheet, stage)
     _pupils_somewhere(sheet)
+    _implausible(sheet)
     not_above(sheet, "indoor_sports_area", "teaching_area")
     key = ["year", "school_code"]
-    unique_key(sheet, key, "学校标识码在同一年度重复", exact_duplicates(sheet, key))
+    unique_key(sheet, key, "学校标识码“{value}”在 {year} 年度重复", exact_duplicates(sheet, key))
 
 
 def _stage_rules(sheet: Sheet, stage: str) -> None:
@@ -105,6 +106,40 @@ def _stage_rules(sheet: Sheet, stage: str) -> None:
         sheet.report(needed, _with_stage(stage) & (pl.col(students) > 0) & (pl.col(needed) == 0),
                      lambda row, needed=needed: f"{zh}在校生数为 {row['pupils']}，{sheet.header(needed)}不能为 0",
                      extra=[pl.col(students).alias("pupils")])
+    _class_rules(sheet, stage)
+
+
+def _class_rules(sheet: Sheet, stage: str) -> None:
+    """The impossible: more classes than pupils, a largest class above the 学段's pupils or below
+    its average class (pupils ÷ classes)."""
+    zh, students, classes, largest = STAGE_ZH[stage], f"{stage}_students", f"{stage}_classes", f"{stage}_max_class_size"
+    pupils = {"pupils": students}
+    sheet.report(classes, (pl.col(students) > 0) & (pl.col(classes) > pl.col(students)),
+                 lambda row: f"{zh}班级数 {row['value']} 多于{zh}在校生数（{row['pupils']}）", entered=pupils)
+    sheet.report(largest, (pl.col(students) > 0) & (pl.col(largest) > pl.col(students)),
+                 lambda row: f"{zh}最大班额 {row['value']} 人多于{zh}在校生数（{row['pupils']}）", entered=pupils)
+    sheet.report(largest, (pl.col(classes) > 0) & (pl.col(largest) * pl.col(classes) < pl.col(students)),
+                 lambda row: f"{zh}最大班额 {row['value']} 人小于平均班额（{row['pupils']} 人 ÷ {row['classes']} 个班）",
+                 entered={**pupils, "classes": classes})
+
+
+def _implausible(sheet: Sheet) -> None:
+    """Per-pupil figures no school has: almost always a unit slip (万元 under a 元 header). A notice."""
+    pupils = pl.sum_horizontal(pl.col(f"{s}_students").fill_null(0) for s in STAGES)
+    for field_id, (low, high) in PLAUSIBLE_PER_PUPIL.items():
+        field = SCHOOLS.field(field_id)
+        if field_id not in sheet.columns:
+            continue
+        factor = sheet.columns[field_id].factor
+        per_pupil = pl.col(field_id) / pupils
+        unit = f"{field.unit}/生"
+        sheet.warn(field_id, (pupils > 0) & (per_pupil < float(low)),
+                   lambda value, field=field, low=low, unit=unit, factor=factor: (
+                       f"值“{value}”折合每生不足 {low} {unit}，" + (
+                           f"是否按万{field.unit}填写？若是，请把表头改为“{field.header}(万{field.unit})”"
+                           if factor == 1 and field.unit == "元" else "请核对数值和单位")))
+        sheet.warn(field_id, (pupils > 0) & (per_pupil > float(high)),
+                   lambda value, high=high, unit=unit: f"值“{value}”折合每生超过 {high:,} {unit}，请核对数值和表头中的单位")
 
 
 def _pupils_somewhere(sheet: Sheet) -> None:
@@ -121,7 +156,7 @@ def _pupils_somewhere(sheet: Sheet) -> None:
 
 def check_rooms(sheet: Sheet, schools: Sheet) -> None:
     check_common(sheet)
-    warn_exact_duplicates(sheet, "按两间教室分别计入")
+    warn_exact_duplicates(sheet, f"按不同的教室分别计入（同一间教室重复填写的请删除；不同教室可在“{sheet.header('room_name')}”列注明以区分）")
 
     def orphans() -> None:
         known = schools.typed.lazy().select("year", "school_code")

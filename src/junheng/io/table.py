@@ -13,8 +13,8 @@ import polars as pl
 from junheng.schema import Field, Table
 
 from .cells import DTYPES, column_profile, has_non_ascii, normalised, quick_typed, to_typed, type_problem
-from .errors import ErrorLog, InputError, row_label, sheet_label
-from .headers import Column, find_header_row, map_columns
+from .errors import ErrorLog, InputError
+from .headers import Column, find_header_row, map_columns, match_header
 from .sources import Grid
 
 SOURCE_ROW = "source_row"
@@ -113,11 +113,10 @@ class Sheet:
         at = self.typed.with_row_index("at").filter(suspicious).get_column("at")
         rows = self.typed.get_column(SOURCE_ROW).gather(at[:_LISTED_ROWS]).to_list()
         values = self.as_entered(field_id, at[:_LISTED_ROWS]).to_list()
-        self.log.warnings.extend(f"{row_label(self.name, row)}“{self.header(field_id)}”列：{message(value)}"
-                                 for row, value in zip(rows, values, strict=True))
+        for row, value in zip(rows, values, strict=True):
+            self.log.notice(self.name, f"第 {row} 行“{self.header(field_id)}”列：{message(value)}")
         if len(at) > _LISTED_ROWS:
-            self.log.warnings.append(f"{sheet_label(self.name)}“{self.header(field_id)}”列另有 "
-                                     f"{len(at) - _LISTED_ROWS} 行同样情况")
+            self.log.notice(self.name, f"“{self.header(field_id)}”列另有 {len(at) - _LISTED_ROWS} 行同样情况")
 
 
 def read_sheet(grid: Grid, table: Table, log: ErrorLog) -> Sheet:
@@ -145,9 +144,12 @@ def read_sheet(grid: Grid, table: Table, log: ErrorLog) -> Sheet:
         *(normalised(pl.col(c.source), unicode.get(c.source, False)).alias(c.field.id) for c in careful),
     ).select(c.field.id for c in mapped)
     unmapped = [c for c in text_columns if c not in {m.source for m in mapped}]
+    _name_unused_columns(table, grid, header, body.select(unmapped), log)
     filled = _drop_blank_rows(text, body.select(*unmapped, SOURCE_ROW), grid.name, log)
     if filled is not None and not filled.all():
-        body, text, quick = body.filter(filled), text.filter(filled), quick.filter(filled)
+        # A frame without columns has no rows in polars: nothing to filter then.
+        body, quick = body.filter(filled), quick.filter(filled)
+        text = text.filter(filled) if text.width else text
     profile = text.select(column_profile(c.field, c.factor, pl.col(c.field.id)).alias(c.field.id) for c in careful
                           ).row(0, named=True) if careful else {}
     typed = quick.hstack(text.select(c.field.id for c in careful).get_columns()).select(
@@ -161,6 +163,27 @@ def read_sheet(grid: Grid, table: Table, log: ErrorLog) -> Sheet:
                          lambda row, field=column.field: type_problem(field, row["value"]))
     sheet.run_checks()
     return sheet
+
+
+def _name_unused_columns(table: Table, grid: Grid, header: dict[str, str | None], unmapped: pl.DataFrame,
+                         log: ErrorLog) -> None:
+    """A notice naming every column not read: headed by something that is not a field of this table,
+    or with no header but something in it."""
+    unknown = [_shortened(header[c].strip()) for c in unmapped.columns
+               if header[c] is not None and header[c].strip() and match_header(table, header[c]) is None]
+    if unknown:
+        log.notice(grid.name, f"“{'”“'.join(unknown)}”列不是{table.sheet}表的项目，未使用")
+    headless = [c for c in unmapped.columns if not (header[c] or "").strip()]
+    if not (headless and unmapped.height):
+        return
+    filled = unmapped.select(pl.col(c).str.strip_chars().str.len_chars().gt(0).any() for c in headless).row(0)
+    places = [grid.column_label(c) for c, used in zip(headless, filled, strict=True) if used]
+    if places:
+        log.notice(grid.name, f"{'、'.join(places)}没有表头，其中填写的内容未使用")
+
+
+def _shortened(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}…（共 {len(text):,} 字）"
 
 
 def _type_quickly(body: pl.DataFrame, mapped: list[Column]) -> tuple[pl.DataFrame, list[Column]]:
@@ -202,7 +225,7 @@ def _drop_blank_rows(text: pl.DataFrame, unmapped: pl.DataFrame, sheet: str, log
     if blank:
         listed = "、".join(map(str, blank[:_LISTED_ROWS]))
         more = f" 等 {len(blank)} 行" if len(blank) > _LISTED_ROWS else ""
-        log.warnings.append(f"{row_label(sheet, listed)}{more}是空行，已跳过")
+        log.notice(sheet, f"第 {listed} 行{more}是空行，已跳过")
     return flags.get_column("filled")
 
 
@@ -262,20 +285,21 @@ def exact_duplicates(sheet: Sheet, key: list[str]) -> pl.Expr:
 
 
 def warn_exact_duplicates(sheet: Sheet, consequence: str) -> None:
-    """Identical rows that may well be real (two rooms of one size): a warning, never a silent merge."""
+    """Identical rows that may well be real (two rooms of one size): one summary notice, never a silent merge."""
     def record() -> None:
         rows = (sheet.typed.with_columns(_first_identical(sheet)).filter(pl.col(SOURCE_ROW) != pl.col("first"))
-                .select(SOURCE_ROW, "first").sort(SOURCE_ROW))
-        sheet.log.warnings.extend(f"{row_label(sheet.name, row)}与第 {first} 行完全相同，{consequence}"
-                                  for row, first in rows.head(_LISTED_ROWS).iter_rows())
-        if rows.height > _LISTED_ROWS:
-            sheet.log.warnings.append(
-                f"{sheet_label(sheet.name)}另有 {rows.height - _LISTED_ROWS} 行与前面的行完全相同，{consequence}")
+                .get_column(SOURCE_ROW).sort())
+        if rows.len():
+            more = f" 等 {rows.len()} 行" if rows.len() > _LISTED_ROWS else ""
+            listed = "、".join(map(str, rows.head(_LISTED_ROWS).to_list()))
+            sheet.log.notice(sheet.name, f"第 {listed} 行{more}与前面的某一行完全相同，{consequence}")
     sheet.check(_may_repeat([f.id for f in sheet.table.fields]), record)
 
 
 def unique_key(sheet: Sheet, key: list[str], what: str, skip: pl.Expr) -> None:
-    """Rows sharing ``key`` (all filled) are each reported with the others; ``skip`` rows were already."""
+    """Rows sharing ``key`` (all filled) are each reported with the others; ``skip`` rows were already.
+
+    ``what`` may name the key's fields (``{year}``) and ``{value}``, the last field as typed."""
     filled = pl.all_horizontal(pl.col(k).is_not_null() for k in key)
 
     def record() -> None:
@@ -285,7 +309,7 @@ def unique_key(sheet: Sheet, key: list[str], what: str, skip: pl.Expr) -> None:
                   .filter(pl.col("size") > 1))
         if groups.height:
             rows = candidates.join(groups, on=key).sort(SOURCE_ROW)
-            sheet.log.add_rows(sheet.name, sheet.header(key[-1]), rows, lambda row: f"{what}（{_others(row)}）")
+            sheet.log.add_rows(sheet.name, sheet.header(key[-1]), rows, lambda row: f"{what.format(**row)}（{_others(row)}）")
     sheet.check(_may_repeat(key), record)
 
 

@@ -24,10 +24,9 @@ from xlsxwriter.worksheet import Worksheet
 from junheng.dataset import Dataset
 from junheng.io.errors import file_error
 from junheng.io.xlsx import HEADER_FILL, atomic_workbook, text_width, wrapped_height
-from junheng.schema import COUNTY, MONITORING, ROOMS, SCHOOLS, STAGE_ZH, TABLES, Field, Table
+from junheng.schema import COUNTY, GUIDE_SHEET, MONITORING, ROOMS, SCHOOLS, STAGE_ZH, TABLES, Field, Table
 
 DATA_ROWS = 2000  # rows that carry the input checks (cells below stay unlocked too)
-GUIDE_SHEET = "填表说明"
 GUIDE_WIDTHS = (12, 34, 22, 64)
 
 # Columns copied from last year's school list: who the school is, not what it has.

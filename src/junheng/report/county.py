@@ -7,6 +7,7 @@ rounds for print (四舍五入: 2 decimals for values, 3 for 差异系数, as th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -73,6 +74,19 @@ def parameter_text(value: Any) -> str:
     if isinstance(value, tuple | list):
         return "、".join(parameter_text(v) for v in value)
     return "—" if value is None else str(value)
+
+
+# A parameter the national text leaves open is referenced in the standard files to the project's
+# notes on it (``standard.md §1.3（默认纳入）``); a report for a county names it in official terms.
+_PROJECT_NOTE = re.compile(r"^standard\.md\s*§[\d.]*\s*(?:待定问题|注)?\s*")
+
+
+def official_reference(reference: str) -> str:
+    """``standard.md §3 待定问题（默认否）`` → ``国家文件未作统一规定（默认否），可由省级实施方案调整``."""
+    if not _PROJECT_NOTE.match(reference):
+        return reference
+    default = _PROJECT_NOTE.sub("", reference).strip()
+    return f"国家文件未作统一规定{default}，可由省级实施方案调整"
 
 
 def unit_status(entry: dict) -> str | None:
@@ -561,10 +575,11 @@ class CountyReport:
                            f"（{'、'.join(self.standard.profiles)}）调整，其余为{self.standard.reference}的规定。")
         rows = []
         for parameter in self.standard.parameters.values():
-            reference = parameter.reference + (f"（{parameter.overridden_by}调整）" if parameter.overridden_by else "")
-            rows.append([Cell(parameter.id, align="left"), Cell(parameter.description, align="left"),
+            reference = official_reference(parameter.reference) + (
+                f"（{parameter.overridden_by}调整）" if parameter.overridden_by else "")
+            rows.append([Cell(parameter.description, align="left"),
                          Cell(parameter_text(self.params.get(parameter.id)),
                               fill=FLOOR_FILL if parameter.overridden_by else None),
                          parameter.unit, Cell(reference, align="left")])
-        self.table(f"{self.county['year']}年度适用的评估参数", ["参数", "说明", "取值", "单位", "依据"], rows,
-                   [4.2, 6, 2, 1.8, 4.5])
+        self.table(f"{self.county['year']}年度适用的评估参数", ["参数", "取值", "单位", "依据"], rows,
+                   [8.2, 2, 1.8, 6.5])

@@ -212,6 +212,8 @@ def _read_yaml(path: Path) -> dict:
         raise StandardError(f"找不到标准或方案文件：{path}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise StandardError(f"{path}：不是有效的 YAML 文件（{exc}）") from None
+    except ValueError:  # YAML reads 2019-13-01 as a date that does not exist
+        raise StandardError(f"{path.name}：有不存在的日期（生效日期应写作 YYYY-MM-DD，如 2019-09-01）") from None
     if not isinstance(data, dict):
         raise StandardError(f"{path}：内容应为键值映射")
     return data
@@ -258,6 +260,10 @@ def _judges(spec: dict, where: str) -> Judges:
 def apply_profile(standard: Standard, profile: str | Path) -> Standard:
     path = Path(profile)
     data = _read_yaml(path)
+    from .validate import profile_problems  # a profile is checked whole before any of it is used
+
+    if problems := profile_problems(data, standard, path.name):
+        raise StandardError("\n".join(problems))
     name = str(data.get("name") or path.stem)
     base = data.get("base")
     if base and base != standard.id:

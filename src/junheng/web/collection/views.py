@@ -32,7 +32,7 @@ from ..models import (
 )
 from ..results import json_rows, result_of
 from ..rows import InputProblem, InvalidInput, check_county, check_school, read_upload
-from ..services import WorkflowError
+from ..services import ConflictError, WorkflowError
 
 # ── data collection ───────────────────────────────────────────────────────────────────────────
 
@@ -58,19 +58,20 @@ def schools_view(request: HttpRequest, acc: Account, year: int) -> HttpResponse:
 
 def _fixed_school_values(school, cy: CollectionYear) -> dict:
     return {"year": cy.year, "county_code": cy.county.code or None, "county_name": cy.county.name,
-            "school_code": school.code}
+            "school_code": school.code, "school_name": school.name}
 
 
 def _new_year_values(school, cy: CollectionYear) -> dict:
     """A first form of the year: who the school is, from its latest earlier year (as the template's prefill)."""
     earlier = Submission.objects.filter(school=school, year__lt=cy.year).exclude(values={}).order_by("-year").first()
-    known = {k: v for k, v in earlier.values.items() if k in IDENTITY_FIELDS} if earlier else {"school_name": school.name}
+    known = {k: v for k, v in earlier.values.items() if k in IDENTITY_FIELDS} if earlier else {}
     return {**known, **_fixed_school_values(school, cy)}
 
 
-def _may_edit(acc: Account, sub) -> bool:
+def _may_edit(acc: Account, sub, cy: CollectionYear) -> bool:
+    """A school edits its draft or returned data while the year is open (关闭填报 locks drafts too)."""
     if acc.role == Role.SCHOOL:
-        return sub.pk is None or sub.editable_by_school
+        return cy.is_open and (sub.pk is None or sub.editable_by_school)
     return acc.role == Role.BUREAU and sub.status != Status.ACCEPTED
 
 
@@ -79,34 +80,40 @@ def school_view(request: HttpRequest, acc: Account, year: int, code: str) -> Htt
     cy = collection_year(acc, year)
     school = school_for(acc, code)
     sub = services.submission_for(school, year)
-    may_edit = _may_edit(acc, sub)
-    values = forms.displayed(sub.values or _new_year_values(school, cy))
+    may_edit = _may_edit(acc, sub, cy)
+    values = forms.displayed({**(sub.values or _new_year_values(school, cy)), **_fixed_school_values(school, cy)})
     rooms = sub.rooms
     errors: dict[str, list[str]] = {}
     general: list[str] = []
+    newer: list[tuple[str, str]] = []
+    version = sub.version if sub.pk else None
     status = 200
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied("当前不能修改数据")
         values = forms.posted_values(request.POST, SCHOOLS, _fixed_school_values(school, cy))
-        posted_rooms = forms.posted_rooms(request.POST)
+        rooms = forms.posted_rooms(request.POST)
+        version = forms.posted_version(request.POST)
         try:
-            typed, typed_rooms = check_school(values, posted_rooms)
-            services.save_values(acc, sub, typed, typed_rooms, request=request)
+            typed, typed_rooms = check_school(values, rooms)
+            services.save_values(acc, sub, typed, typed_rooms, request=request, version=version)
             messages.success(request, "已保存。核对无误后请点击“提交审核”。" if acc.role == Role.SCHOOL else "已保存")
             return redirect("school", year=year, code=code)
         except InvalidInput as exc:
-            errors, general = exc.by_field(), exc.general()
-            rooms, status = posted_rooms, 400
+            errors, general, status = exc.by_field(), exc.general(), 400
+        except ConflictError as exc:  # the user's input stays in the form; the newer values are listed
+            general, newer, version, status = [str(exc)], forms.newer_values(exc.newer, SCHOOLS), exc.version, 409
+            sub = services.submission_for(school, year)
         except WorkflowError as exc:
             general, status = [str(exc)], 400
     elif request.method != "GET":
         return HttpResponse(status=405)
     return render(request, "web/school.html", {
-        "cy": cy, "year": year, "school": school, "sub": sub, "may_edit": may_edit,
-        "sections": forms.school_sections(), "stages_by_type": forms.stages_by_school_type(), "values": values, "errors": errors, "general": general,
+        "cy": cy, "year": year, "school": school, "sub": sub, "may_edit": may_edit, "version": version,
+        "sections": forms.school_sections(), "stages_by_type": forms.stages_by_school_type(), "values": values,
+        "errors": errors, "general": general, "newer": newer,
         "room_fields": forms.ROOM_FIELDS, "rooms": forms.room_rows(rooms, blank_rows=may_edit),
-        "moves": _submission_moves(acc, sub),
+        "moves": _submission_moves(acc, sub), "closed": not cy.is_open,
     }, status=status)
 
 
@@ -125,7 +132,8 @@ def school_move(request: HttpRequest, acc: Account, year: int, code: str) -> Htt
     school = school_for(acc, code)
     sub = services.submission_for(school, year)
     try:
-        services.move_submission(acc, sub, request.POST.get("to", ""), request.POST.get("reason", ""), request)
+        services.move_submission(acc, sub, request.POST.get("to", ""), request.POST.get("reason", ""), request,
+                                 version=forms.posted_version(request.POST))
         messages.success(request, f"状态已改为“{sub.get_status_display()}”")
     except (WorkflowError, ValueError) as exc:
         messages.error(request, str(exc))
@@ -139,7 +147,7 @@ def school_upload(request: HttpRequest, acc: Account, year: int, code: str) -> H
     cy = collection_year(acc, year)
     school = school_for(acc, code)
     sub = services.submission_for(school, year)
-    if not _may_edit(acc, sub):
+    if not _may_edit(acc, sub, cy):
         raise PermissionDenied("当前不能修改数据")
     upload = request.FILES.get("file")
     problems: list[str] = []

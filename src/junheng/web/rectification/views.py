@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .. import services
+from .. import forms, services
 from ..access import (
     ALL_ROLES,
     collection_year,
@@ -26,7 +26,7 @@ from ..models import (
     Role,
 )
 from ..results import latest_state, result_of
-from ..services import WorkflowError
+from ..services import ConflictError, WorkflowError
 
 # ── problems and rectification ────────────────────────────────────────────────────────────────
 
@@ -57,22 +57,38 @@ def problem_view(request: HttpRequest, acc: Account, year: int, pk: int) -> Http
     problem = problem_for(acc, pk)
     if problem.year != year:
         raise Http404("没有这个问题")
+    typed, newer, error, status = None, [], "", 200
     if request.method == "POST":
         try:
             _problem_action(request, acc, problem)
+            return redirect("problem", year=year, pk=pk)
+        except ConflictError as exc:  # keep what the user typed, show what the other person saved
+            problem = problem_for(acc, pk)
+            typed, newer, error, status = _typed(request), forms.newer_values(exc.newer), str(exc), 409
+            problem.version = exc.version
         except WorkflowError as exc:
-            messages.error(request, str(exc))
-        return redirect("problem", year=year, pk=pk)
+            if request.POST.get("action") != "edit":
+                messages.error(request, str(exc))
+                return redirect("problem", year=year, pk=pk)
+            typed, error, status = _typed(request), str(exc), 400
     moves = [{"to": to, "label": ProblemStatus(to).label} for to in problem.allowed_transitions(acc.role)]
     if acc.role == Role.INSPECTOR:
         moves = []
     may_edit = acc.role != Role.INSPECTOR and problem.status != ProblemStatus.CLOSED
+    shown = typed or {"owner": problem.owner, "measure": problem.measure,
+                      "deadline": problem.deadline.isoformat() if problem.deadline else ""}
     return render(request, "web/problem.html", {"year": year, "problem": problem, "moves": moves,
-                                                "may_edit": may_edit, "evidence": problem.evidence.all()})
+                                                "may_edit": may_edit, "evidence": problem.evidence.all(),
+                                                "shown": shown, "newer": newer, "error": error}, status=status)
+
+
+def _typed(request: HttpRequest) -> dict[str, str]:
+    return {k: request.POST.get(k, "").strip() for k in ("owner", "measure", "deadline")}
 
 
 def _problem_action(request: HttpRequest, acc: Account, problem) -> None:
     action = request.POST.get("action")
+    version = forms.posted_version(request.POST)
     if action == "edit":
         deadline = request.POST.get("deadline", "").strip()
         try:
@@ -81,7 +97,7 @@ def _problem_action(request: HttpRequest, acc: Account, problem) -> None:
             raise WorkflowError(f"整改时限“{deadline}”不是有效日期") from None
         services.update_problem(acc, problem, {"owner": request.POST.get("owner", "").strip()[:50],
                                                "measure": request.POST.get("measure", "").strip(),
-                                               "deadline": deadline_date}, request)
+                                               "deadline": deadline_date}, request, version=version)
         messages.success(request, "整改信息已保存")
     elif action == "evidence":
         upload = request.FILES.get("file")
@@ -90,7 +106,8 @@ def _problem_action(request: HttpRequest, acc: Account, problem) -> None:
         services.add_evidence(acc, problem, upload, request.POST.get("note", "").strip()[:200], request)
         messages.success(request, "佐证材料已上传")
     elif action == "move":
-        services.move_problem(acc, problem, request.POST.get("to", ""), request.POST.get("note", "").strip(), request)
+        services.move_problem(acc, problem, request.POST.get("to", ""), request.POST.get("note", "").strip(), request,
+                              version=version)
         messages.success(request, f"状态已改为“{problem.get_status_display()}”")
     else:
         raise WorkflowError("未知操作")

@@ -440,6 +440,8 @@ def add_school(acc: Account, code: str, name: str, request: HttpRequest | None =
 def create_account(username: str, role: str, county: County, school: School | None, password: str,
                    actor=None, request: HttpRequest | None = None) -> Account:
     username = username.strip()
+    if not role:
+        raise WorkflowError("请选择角色")
     if role not in Role.values:
         raise WorkflowError(f"未知角色“{role}”，可选：{'、'.join(Role.values)}")
     if not username:

@@ -86,7 +86,9 @@ def password_view(request: HttpRequest, acc: Account) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         update_session_auth_hash(request, form.user)
-        audit.record(acc.user, "password.change", request=request, county=acc.county, summary="修改密码")
+        revoked = ApiToken.revoke_all(acc.user)  # a token taken with the old password dies with it
+        audit.record(acc.user, "password.change", request=request, county=acc.county,
+                     summary="修改密码" + (f"，撤销 API 令牌 {revoked} 个" if revoked else ""))
         messages.success(request, "密码已修改")
         return redirect("home")
     return render(request, "web/password.html", {"form": form})
@@ -169,8 +171,18 @@ def audit_view(request: HttpRequest, acc: Account) -> HttpResponse:
 @require_role(*ALL_ROLES)
 @require_http_methods(["GET", "POST"])
 def token_view(request: HttpRequest, acc: Account) -> HttpResponse:
+    """The user's API tokens: issue one (shown once), list them, revoke one."""
     token = ""
+    if request.method == "POST" and request.POST.get("action") == "revoke":
+        token_id = request.POST.get("id", "")
+        found = acc.user.api_tokens.filter(pk=int(token_id) if token_id.isdigit() and len(token_id) < 16 else 0,
+                                           revoked_at__isnull=True)
+        if found.update(revoked_at=timezone.now()):
+            audit.record(acc.user, "token.revoke", request=request, county=acc.county, summary="撤销 API 令牌")
+            messages.success(request, "令牌已撤销")
+        return redirect("token")
     if request.method == "POST":
         token = ApiToken.issue(acc.user)
         audit.record(acc.user, "token.create", request=request, county=acc.county, summary="创建 API 令牌")
-    return render(request, "web/token.html", {"token": token, "count": acc.user.api_tokens.count()})
+    return render(request, "web/token.html", {"token": token, "tokens": acc.user.api_tokens.all()[:50],
+                                              "days": settings.API_TOKEN_DAYS})

@@ -91,6 +91,12 @@ def world(db, small_dataset) -> World:
 
 
 @pytest.fixture
+def new_world():
+    """Builds the county from a (changed) data set, for tests that need their own data."""
+    return make_world
+
+
+@pytest.fixture
 def live_world(transactional_db, small_dataset) -> World:
     """The same county for a live server (committed data, visible to the server's thread)."""
     return make_world(small_dataset)

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .. import dashboard, downloads
+from .. import dashboard
 from ..access import (
     ALL_ROLES,
     COUNTY_ROLES,
@@ -21,6 +21,7 @@ from ..models import (
     ProblemStatus,
     Role,
 )
+from . import files, lists
 
 # ── dashboard ─────────────────────────────────────────────────────────────────────────────────
 
@@ -34,7 +35,6 @@ def dashboard_view(request: HttpRequest, acc: Account, year: int) -> HttpRespons
         "progress": dashboard.collection_progress(cy), "problem_counts": dashboard.problem_counts(cy)})
 
 
-
 # ── downloads ─────────────────────────────────────────────────────────────────────────────────
 
 
@@ -46,17 +46,16 @@ def download_view(request: HttpRequest, acc: Account, year: int, kind: str) -> H
         problems = visible_problems(acc).filter(year=year)
         if kind == "effects":
             problems = problems.filter(status=ProblemStatus.CLOSED)
-        return downloads.problem_list(cy, problems, closed_only=kind == "effects")
+        return lists.problem_list(cy, problems, closed_only=kind == "effects")
     if acc.role == Role.SCHOOL:
         raise PermissionDenied("全县测算表和报告仅教育局和督导专家可以下载")
-    maker = downloads.ENGINE_OUTPUTS.get(kind)
-    if maker is None:
+    if kind not in files.ENGINE_FILES:
         raise Http404("没有这种文件")
-    return maker(cy)
+    return files.engine_file(request, cy, kind)
 
 
 @require_role(*COUNTY_ROLES)
 @require_GET
 def reports_view(request: HttpRequest, acc: Account, year: int) -> HttpResponse:
     cy = collection_year(acc, year)
-    return render(request, "web/reports.html", {"cy": cy, "year": year, "outputs": downloads.OUTPUT_LABELS})
+    return render(request, "web/reports.html", {"cy": cy, "year": year, "outputs": lists.OUTPUT_LABELS})

@@ -50,6 +50,7 @@ def test_settings(settings, tmp_path):
 
     cache.clear()  # rendered dashboards of an earlier test's (rolled back) data
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DATA_DIR = tmp_path / "data"  # built files of an earlier test's (rolled back) county
     settings.PASSWORD_HASHERS = [f"{__name__}.QuickArgon2PasswordHasher"]
 
 

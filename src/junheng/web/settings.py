@@ -142,6 +142,9 @@ MEDIA_ROOT = DATA_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+# Any request body over this is refused before it is read (junheng.web.limits): the largest
+# upload (evidence, a county workbook) plus the form around it.
+REQUEST_MAX_BYTES = int(os.environ.get("JUNHENG_MAX_REQUEST_MB", "25")) * 1024 * 1024
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "junheng"}}
 

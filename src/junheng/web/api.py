@@ -221,13 +221,12 @@ def get_submission(request, year: int = YEAR, code: str = CODE):
          summary="保存填报数据（与填报表单、导入模板相同的校验）")
 def put_submission(request, body: SubmissionIn, year: int = YEAR, code: str = CODE):
     acc = _acc(request)
-    cy = collection_year(acc, year)
+    collection_year(acc, year)
     school = school_for(acc, code)
     sub = services.submission_for(school, year)
     if acc.role == Role.INSPECTOR:
         raise PermissionDenied("督导专家只能查看数据")
-    fixed = {"year": year, "county_code": cy.county.code or None, "county_name": cy.county.name,
-             "school_code": school.code}
+    fixed = forms.fixed_school_values(school, year)
     values = {f.id: forms.display(body.values.get(f.id)) for f in SCHOOLS.fields}
     values.update({k: forms.display(v) for k, v in fixed.items()})
     rooms = [{k: forms.display(v) for k, v in r.items()} for r in body.rooms]

@@ -78,6 +78,13 @@ def displayed(values: dict[str, Any]) -> dict[str, str]:
     return {k: display(v) for k, v in values.items()}
 
 
+def fixed_school_values(school, year: int) -> dict[str, Any]:
+    """What a school's form and API cannot change: the year, the county and the registry's school."""
+    county = school.county
+    return {"year": year, "county_code": county.code or None, "county_name": county.name,
+            "school_code": school.code, "school_name": school.name}
+
+
 def posted_values(data: QueryDict, table: Table, fixed: dict[str, Any]) -> dict[str, str]:
     """The text typed for each field of ``table``; fixed fields come from the record, not the form."""
     raw = {f.id: data.get(f.id, "").strip() for f in table.fields}

@@ -56,16 +56,11 @@ def schools_view(request: HttpRequest, acc: Account, year: int) -> HttpResponse:
                                                 "progress": dashboard.collection_progress(cy)})
 
 
-def _fixed_school_values(school, cy: CollectionYear) -> dict:
-    return {"year": cy.year, "county_code": cy.county.code or None, "county_name": cy.county.name,
-            "school_code": school.code, "school_name": school.name}
-
-
 def _new_year_values(school, cy: CollectionYear) -> dict:
     """A first form of the year: who the school is, from its latest earlier year (as the template's prefill)."""
     earlier = Submission.objects.filter(school=school, year__lt=cy.year).exclude(values={}).order_by("-year").first()
     known = {k: v for k, v in earlier.values.items() if k in IDENTITY_FIELDS} if earlier else {}
-    return {**known, **_fixed_school_values(school, cy)}
+    return {**known, **forms.fixed_school_values(school, cy.year)}
 
 
 def _may_edit(acc: Account, sub, cy: CollectionYear) -> bool:
@@ -81,7 +76,7 @@ def school_view(request: HttpRequest, acc: Account, year: int, code: str) -> Htt
     school = school_for(acc, code)
     sub = services.submission_for(school, year)
     may_edit = _may_edit(acc, sub, cy)
-    values = forms.displayed({**(sub.values or _new_year_values(school, cy)), **_fixed_school_values(school, cy)})
+    values = forms.displayed({**(sub.values or _new_year_values(school, cy)), **forms.fixed_school_values(school, cy.year)})
     rooms = sub.rooms
     errors: dict[str, list[str]] = {}
     general: list[str] = []
@@ -91,7 +86,7 @@ def school_view(request: HttpRequest, acc: Account, year: int, code: str) -> Htt
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied("当前不能修改数据")
-        values = forms.posted_values(request.POST, SCHOOLS, _fixed_school_values(school, cy))
+        values = forms.posted_values(request.POST, SCHOOLS, forms.fixed_school_values(school, cy.year))
         rooms = forms.posted_rooms(request.POST)
         version = forms.posted_version(request.POST)
         try:
@@ -157,7 +152,7 @@ def school_upload(request: HttpRequest, acc: Account, year: int, code: str) -> H
         try:
             ds = read_upload(upload)
             typed, rooms = _own_row(ds, school.code, year)
-            typed.update({k: v for k, v in _fixed_school_values(school, cy).items() if v is not None})
+            typed.update({k: v for k, v in forms.fixed_school_values(school, cy.year).items() if v is not None})
             services.save_values(acc, sub, typed, rooms, request=request)
             messages.success(request, "已导入模板数据，请核对后提交审核")
             return redirect("school", year=year, code=code)

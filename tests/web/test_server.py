@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tarfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -44,6 +45,13 @@ def children(pid: int) -> set[int]:
         if int(fields[1]) == pid:
             found.add(int(stat.parent.name))
     return found
+
+
+def health_with_one_retry(url: str) -> int:
+    try:
+        return urllib.request.urlopen(url + "/healthz", timeout=5).status
+    except (ConnectionResetError, urllib.error.URLError):
+        return urllib.request.urlopen(url + "/healthz", timeout=5).status
 
 
 @pytest.fixture
@@ -86,7 +94,8 @@ def test_serve_runs_granian_workers_limits_bodies_and_restarts_a_dead_worker(ser
     assert answer.startswith("HTTP/1.1 413") and "请求内容过大" in answer
     assert time.monotonic() - started < 5
 
-    # A worker killed outright is replaced; the service keeps answering meanwhile.
+    # A worker killed outright is replaced; the other one keeps answering meanwhile (a connection
+    # the kernel had queued for the dead worker may be reset: granian's note on tcp_migrate_req).
     victim = sorted(workers)[0]
     os.kill(victim, signal.SIGKILL)
     deadline = time.monotonic() + 30
@@ -94,7 +103,7 @@ def test_serve_runs_granian_workers_limits_bodies_and_restarts_a_dead_worker(ser
         now = children(process.pid)
         if len(now) == 2 and victim not in now:
             break
-        assert urllib.request.urlopen(url + "/healthz", timeout=5).status == 200
+        assert health_with_one_retry(url) == 200
         time.sleep(0.2)
     else:
         pytest.fail("the killed worker was not replaced")

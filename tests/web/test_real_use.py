@@ -222,3 +222,29 @@ def test_pages_carry_a_content_security_policy_and_the_api_docs_work_offline(wor
 def test_health_endpoint(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+def test_a_school_cannot_submit_a_runaway_number_of_rooms(world, client, settings):
+    sub = draft_of(world.school_a)
+    token = ApiToken.issue(world.user_a)
+    room = {"room_type": "音乐", "area": 96}
+    body = {"values": sub.values, "rooms": [room] * (settings.SCHOOL_MAX_ROOMS + 1), "version": sub.version}
+    answer = client.put(f"/api/submissions/{world.year}/{world.school_a.code}", body,
+                        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert answer.status_code == 409 and "超过每校 500 间的上限" in answer.json()["detail"]
+    sub.refresh_from_db()
+    assert len(sub.rooms) < settings.SCHOOL_MAX_ROOMS
+
+
+def test_the_audit_log_filters_and_keeps_the_filter_across_pages(world, login):
+    from junheng.web import audit
+
+    for n in range(60):
+        audit.record(world.bureau, "problem.edit", county=world.county, target=f"问题 #{n} 清溪县", summary="修改整改信息")
+    client = login(world.bureau)
+    html = client.get(reverse("audit"), {"kind": "problem", "actor": "jyj"}).content.decode()
+    assert "共 60 条" in html and "kind=problem" in html and "actor=jyj" in html
+    only = client.get(reverse("audit"), {"target": "问题 #7 "}).content.decode()
+    assert "共 1 条" in only
+    odd = client.get(reverse("audit"), {"since": "2024-02-30", "kind": "x"})
+    assert odd.status_code == 200

@@ -255,6 +255,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["county", "at"], name="audit_county_at")]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -86,6 +86,9 @@ def save_values(acc: Account | None, sub: Submission, values: dict, rooms: list[
     user = acc.user if acc else None
     if acc is not None and acc.role == Role.INSPECTOR:
         raise PermissionDenied("督导专家只能查看数据")
+    if len(rooms) > settings.SCHOOL_MAX_ROOMS:  # keeps every page of a school small and quick
+        raise WorkflowError(f"专用教室共 {len(rooms)} 行，超过每校 {settings.SCHOOL_MAX_ROOMS} 间的上限；"
+                            "请核对是否误填了其他学校或重复的行")
     with transaction.atomic():
         stored = Submission.objects.select_for_update().filter(school=sub.school_id, year=sub.year).first()
         if stored is None and sub.pk is not None:

@@ -144,6 +144,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 # Any request body over this is refused before it is read (junheng.web.limits): the largest
 # upload (evidence, a county workbook) plus the form around it.
+# What one school may submit: its rooms are listed on its pages, so a runaway upload (300,000
+# rows) is refused instead of making every page of the school slow.
+SCHOOL_MAX_ROOMS = 500
 REQUEST_MAX_BYTES = int(os.environ.get("JUNHENG_MAX_REQUEST_MB", "25")) * 1024 * 1024
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "junheng"}}

@@ -4,6 +4,7 @@ accounts, standard, audit log)."""
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -164,8 +165,35 @@ def standard_view(request: HttpRequest, acc: Account) -> HttpResponse:
 @require_role(Role.BUREAU)
 @require_GET
 def audit_view(request: HttpRequest, acc: Account) -> HttpResponse:
-    page = Paginator(visible_audit(acc).order_by("-at", "-id"), 50).get_page(request.GET.get("page"))
-    return render(request, "web/audit.html", {"page": page})
+    """The log, newest first, 50 a page, filtered by who, what kind of action, target text and dates."""
+    entries, filters = audit_filtered(visible_audit(acc), request.GET)
+    page = Paginator(entries.order_by("-at", "-id"), 50).get_page(request.GET.get("page"))
+    query = "&".join(f"{k}={quote(v)}" for k, v in filters.items() if v)
+    return render(request, "web/audit.html", {"page": page, "filters": filters, "query": query,
+                                              "kinds": AUDIT_KINDS})
+
+
+# The first word of an action (``submission.accepted`` → ``submission``), for the filter's list.
+AUDIT_KINDS = [("submission", "填报与审核"), ("problem", "问题整改"), ("problems", "问题清单同步"),
+               ("import", "导入"), ("county", "县级指标"), ("login", "登录"), ("logout", "退出"),
+               ("password", "修改密码"), ("user", "账号"), ("token", "API 令牌"), ("year", "年度"),
+               ("school", "学校"), ("standard", "评估标准")]
+
+
+def audit_filtered(entries, query) -> tuple:
+    filters = {k: query.get(k, "").strip()[:100] for k in ("actor", "kind", "target", "since", "until")}
+    if filters["actor"]:
+        entries = entries.filter(actor_name=filters["actor"])
+    if filters["kind"] in dict(AUDIT_KINDS):
+        entries = entries.filter(action__startswith=filters["kind"] + ".") | entries.filter(action=filters["kind"])
+    if filters["target"]:
+        entries = entries.filter(target__contains=filters["target"])
+    for key, lookup in (("since", "at__date__gte"), ("until", "at__date__lte")):
+        try:
+            entries = entries.filter(**{lookup: dt.date.fromisoformat(filters[key])}) if filters[key] else entries
+        except ValueError:
+            filters[key] = ""
+    return entries, filters
 
 
 @require_role(*ALL_ROLES)

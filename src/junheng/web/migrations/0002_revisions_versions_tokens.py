@@ -63,5 +63,9 @@ class Migration(migrations.Migration):
             name='evaluationsnapshot',
             unique_together={('county', 'year', 'official', 'revision')},
         ),
+        migrations.AddIndex(
+            model_name='auditentry',
+            index=models.Index(fields=['county', 'at'], name='audit_county_at'),
+        ),
         migrations.RunPython(tokens_expire, migrations.RunPython.noop),
     ]

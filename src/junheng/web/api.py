@@ -53,7 +53,11 @@ class BearerToken(HttpBearer):
         acc = account_of(found.user) if found else None
         if acc is None:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used=timezone.now())
+        now = timezone.now()
+        if found.last_used is None or now - found.last_used > dt.timedelta(minutes=5):
+            # At most one write per token every few minutes: reading the API must not become a
+            # stream of writes competing with the users' changes for the database's write lock.
+            ApiToken.objects.filter(pk=found.pk).update(last_used=now)
         request.acc = acc
         return acc
 

@@ -133,7 +133,8 @@ def save_values(acc: Account | None, sub: Submission, values: dict, rooms: list[
     return sub
 
 
-def _copy(source: Submission, target: Submission) -> None:
+def _copy(source, target) -> None:
+    """The caller's object shows what was stored (fields only, not Django's internal state)."""
     if source is not target:
         target.__dict__.update({k: v for k, v in source.__dict__.items() if not k.startswith("_")})
 
@@ -312,12 +313,8 @@ def update_problem(acc: Account, problem: Problem, changes: dict[str, Any],
         if old or new:
             audit.record(acc.user, "problem.edit", request=request, county=stored.county, target=_target(stored),
                          summary="修改整改信息", before=old, after=new)
-    _copy_problem(stored, problem)
+    _copy(stored, problem)
     return problem
-
-
-def _copy_problem(source: Problem, target: Problem) -> None:
-    target.__dict__.update({k: v for k, v in source.__dict__.items() if not k.startswith("_")})
 
 
 def move_problem(acc: Account, problem: Problem, to: str, note: str = "",

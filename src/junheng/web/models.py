@@ -255,7 +255,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["county", "at"], name="audit_county_at")]
+        indexes = [models.Index(fields=["county", "at"], name="audit_county_at")]  # a county's log, newest first
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -53,7 +53,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
         ip = audit.client_ip(request)
         if too_many_failures(username, ip):
             locked = True
-            audit.record(username or "（空用户名）", "login.locked", request=request, summary="登录失败次数过多，已暂时锁定")
+            audit.record(username or "（空用户名）", "login.locked", request=request, county=county_of_username(username),
+                         summary="登录失败次数过多，已暂时锁定")
         elif form.is_valid():
             user = form.get_user()
             login(request, user)
@@ -62,10 +63,17 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return redirect(request.GET.get("next") if _safe_next(request) else "home")
         else:
             LoginFailure.objects.create(username=username, ip=ip)
-            audit.record(username or "（空用户名）", "login.failed", request=request, summary="登录失败")
+            audit.record(username or "（空用户名）", "login.failed", request=request, county=county_of_username(username),
+                         summary="登录失败")
     return render(request, "web/login.html", {"form": form, "locked": locked,
                                               "minutes": settings.LOGIN_FAILURE_WINDOW_SECONDS // 60},
                   status=429 if locked else 200)
+
+
+def county_of_username(username: str):
+    """A failed sign-in of a known account belongs to that account's county's log."""
+    found = Account.objects.filter(user__username=username).select_related("county").first()
+    return found.county if found else None
 
 
 def _safe_next(request: HttpRequest) -> bool:

@@ -14,6 +14,14 @@ def tokens_expire(apps, schema_editor):
 
 
 
+def sign_ins_to_their_county(apps, schema_editor):
+    """Sign-ins written without a county belong to their account's county's log."""
+    Account = apps.get_model("junheng", "Account")
+    AuditEntry = apps.get_model("junheng", "AuditEntry")
+    for username, county_id in Account.objects.values_list("user__username", "county_id"):
+        AuditEntry.objects.filter(county__isnull=True, actor_name=username).update(county_id=county_id)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -67,5 +75,7 @@ class Migration(migrations.Migration):
             model_name='auditentry',
             index=models.Index(fields=['county', 'at'], name='audit_county_at'),
         ),
+
         migrations.RunPython(tokens_expire, migrations.RunPython.noop),
+        migrations.RunPython(sign_ins_to_their_county, migrations.RunPython.noop),
     ]

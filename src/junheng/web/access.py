@@ -14,12 +14,13 @@ from .models import Account, AuditEntry, CollectionYear, Problem, Role, School, 
 
 
 def account_of(user) -> Account | None:
+    """The user's account with its county and school, read once per request (the page, its menu
+    and its header all ask)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    try:
-        return user.account
-    except Account.DoesNotExist:
-        return None
+    if not hasattr(user, "_junheng_account"):
+        user._junheng_account = Account.objects.select_related("county", "school").filter(user=user).first()
+    return user._junheng_account
 
 
 def require_role(*roles: str):

@@ -13,7 +13,7 @@ from junheng.schema import AREA_ZH, STAGE_ZH, verdict_zh
 from junheng.standards import percent_text
 
 from .models import CollectionYear, Problem, ProblemStatus, School, Status, Submission
-from .results import current_revision, result_of
+from .results import result_of
 
 
 def verdict_class(passed: bool | None) -> str:
@@ -125,7 +125,7 @@ def result_html(cy: CollectionYear, official: bool) -> SafeString:
     Rendering the school grid is the costly part of a dashboard request; it only changes when
     the county's data changes (the trend reads every year, and the revision is county-wide).
     """
-    key = f"dashboard:{cy.county_id}:{cy.year}:{official}:{current_revision(cy.county_id)}"
+    key = f"dashboard:{cy.county_id}:{cy.year}:{official}:{cy.county.revision}"  # read with cy, this request
     html = cache.get(key)
     if html is None:
         result, reason = result_of(cy, official)

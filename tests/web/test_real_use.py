@@ -248,3 +248,11 @@ def test_the_audit_log_filters_and_keeps_the_filter_across_pages(world, login):
     assert "共 1 条" in only
     odd = client.get(reverse("audit"), {"since": "2024-02-30", "kind": "x"})
     assert odd.status_code == 200
+
+
+def test_the_problem_list_filters_the_county_level_problems(world, login):
+    result_of(world.cy)
+    html = login(world.bureau).get(reverse("problems", args=[world.year]), {"school": "county"}).content.decode()
+    g11 = Problem.objects.get(county=world.county, item="G11", school=None)
+    assert g11.message in html and "县级问题" in html
+    assert world.school_a.name not in html.split('id="problem-list"')[1]

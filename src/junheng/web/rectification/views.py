@@ -31,6 +31,9 @@ from ..services import ConflictError, WorkflowError
 # ── problems and rectification ────────────────────────────────────────────────────────────────
 
 
+COUNTY_LEVEL = "county"  # the school filter's value for the county's own problems
+
+
 @require_role(*ALL_ROLES)
 @require_GET
 def problems_view(request: HttpRequest, acc: Account, year: int) -> HttpResponse:
@@ -40,14 +43,16 @@ def problems_view(request: HttpRequest, acc: Account, year: int) -> HttpResponse
     status, code = request.GET.get("status", ""), request.GET.get("school", "")
     if status in ProblemStatus.values:
         problems = problems.filter(status=status)
-    if code:
+    if code == COUNTY_LEVEL:
+        problems = problems.filter(school__isnull=True)
+    elif code:
         problems = problems.filter(school__code=code)
     if request.GET.get("overdue") == "1":
         problems = problems.filter(deadline__lt=timezone.localdate()).exclude(status=ProblemStatus.CLOSED)
     return render(request, "web/problems.html", {"cy": cy, "year": year, "problems": problems,
                                                  "status": status, "statuses": ProblemStatus.choices,
                                                  "school": code, "overdue": request.GET.get("overdue") == "1",
-                                                 "schools": visible_schools(acc)})
+                                                 "schools": visible_schools(acc), "county_level": COUNTY_LEVEL})
 
 
 @require_role(*ALL_ROLES)

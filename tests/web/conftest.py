@@ -68,8 +68,9 @@ class World:
 
 
 def make_world(dataset) -> World:
+    from junheng.web.accounts.services import create_account
     from junheng.web.models import Account, Role, School
-    from junheng.web.services import create_account, import_county
+    from junheng.web.services import import_county
 
     year = int(dataset.schools.get_column("year")[0])
     cy, _ = import_county(dataset, year)

@@ -159,8 +159,8 @@ def test_pages_need_login(client, world):
 
 def test_another_county_is_invisible_to_a_bureau(world, login):
     """A bureau of county X gets 404 for county Y's schools and sees none of its problems."""
+    from junheng.web.accounts.services import create_account
     from junheng.web.models import CollectionYear, County
-    from junheng.web.services import create_account
 
     other = County.objects.create(name="邻县")
     user = create_account("linxian", Role.BUREAU, other, None, "Linxian-pass-2024").user

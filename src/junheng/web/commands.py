@@ -115,8 +115,9 @@ def add_user(username: str, role: str, school: str | None = None, county: str | 
 
 
 def _create_user(username: str, role: str, school: str | None, county: str | None, password: str | None) -> str:
+    from .accounts.services import create_account
     from .models import School
-    from .services import WorkflowError, create_account
+    from .services import WorkflowError
 
     role = _role(role)
     school_obj = None

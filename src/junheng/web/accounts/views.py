@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import audit, services
+from .. import audit
 from ..access import (
     ALL_ROLES,
     account_of,
@@ -35,6 +35,7 @@ from ..models import (
     Role,
 )
 from ..services import WorkflowError
+from . import services as admin
 
 # ── sign-in ───────────────────────────────────────────────────────────────────────────────────
 
@@ -128,7 +129,7 @@ def year_home(request: HttpRequest, acc: Account, year: int) -> HttpResponse:
 def years_view(request: HttpRequest, acc: Account) -> HttpResponse:
     if request.method == "POST":
         try:
-            services.change_year(acc, request.POST, request)
+            admin.change_year(acc, request.POST, request)
         except WorkflowError as exc:
             messages.error(request, str(exc))
         return redirect("years")
@@ -141,7 +142,7 @@ def years_view(request: HttpRequest, acc: Account) -> HttpResponse:
 def users_view(request: HttpRequest, acc: Account) -> HttpResponse:
     if request.method == "POST":
         try:
-            services.change_user(acc, request.POST, request)
+            admin.change_user(acc, request.POST, request)
             messages.success(request, "已保存")
         except WorkflowError as exc:
             messages.error(request, str(exc))
@@ -158,7 +159,7 @@ def standard_view(request: HttpRequest, acc: Account) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            services.change_standard(acc, request.POST.get("standard_id", ""), request.POST.get("profile_yaml", ""),
+            admin.change_standard(acc, request.POST.get("standard_id", ""), request.POST.get("profile_yaml", ""),
                                      request)
             messages.success(request, "评估标准已保存，各年度将按新标准重新测算")
             return redirect("standard")

@@ -58,7 +58,8 @@ def health_with_one_retry(url: str) -> int:
 def server(tmp_path):
     port = free_port()
     process = subprocess.Popen(junheng("serve", "--port", str(port), "--workers", "2", data=tmp_path),
-                               env=environment(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                               env=environment(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               start_new_session=True)  # its own process group: no worker outlives the test
     url = f"http://127.0.0.1:{port}"
     for _ in range(240):
         try:
@@ -67,14 +68,18 @@ def server(tmp_path):
         except OSError:
             time.sleep(0.25)
     else:
-        process.kill()
+        os.killpg(process.pid, signal.SIGKILL)
         pytest.fail(process.stdout.read().decode(errors="replace"))
     yield process, port, url
-    process.send_signal(signal.SIGINT)
+    os.killpg(process.pid, signal.SIGINT)
     try:
         process.wait(30)
     except subprocess.TimeoutExpired:
-        process.kill()
+        pass
+    try:  # a worker respawned after the kill test may not have been told to stop
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 @pytest.mark.skipif(not Path("/proc").exists(), reason="worker processes are found through /proc")

@@ -19,9 +19,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 python3 -m pip install -q --disable-pip-version-check -e '.[dev]'
-python3 -m ruff check src tests benchmarks scripts
-
-python3 -m pytest -q -p no:cacheprovider
+# A failing lint or first run must neither hide nor skip the PostgreSQL run: all run, any failure fails.
+status=0
+python3 -m ruff check src tests benchmarks scripts || status=$?
+python3 -m pytest -q -p no:cacheprovider || status=$?
 
 # The web suite again on PostgreSQL: installed and started here when the machine lacks it.
 if [ -d tests/web ]; then
@@ -34,11 +35,15 @@ if [ -d tests/web ]; then
     as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
     for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.5; done
   fi
-  if ! psql "$database_url" -c "select 1" >/dev/null 2>&1; then
+  # Django creates the test database itself from the server's "postgres" database; only the login is checked.
+  if ! psql "${database_url%/*}/postgres" -c "select 1" >/dev/null 2>&1; then
     # A fresh Debian cluster asks for a password over TCP: give the test role one.
     as_root su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'junheng-test'\"" >/dev/null
     as_root su postgres -c "createdb test" >/dev/null 2>&1 || true
     database_url="postgres://postgres:junheng-test@127.0.0.1:5432/test"
   fi
-  JUNHENG_TEST_POSTGRES=1 DATABASE_URL="$database_url" python3 -m pytest -q -p no:cacheprovider tests/web
+  JUNHENG_TEST_POSTGRES=1 DATABASE_URL="$database_url" python3 -m pytest -q -p no:cacheprovider tests/web || status=$?
 fi
+if [ "$status" != 0 ]; then echo "Tests failed (status $status)" >&2; fi
+exit "$status"
+

@@ -137,7 +137,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）")
     p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
     p.add_argument("--demo", action="store_true", help="载入演示县数据并创建演示账号")
+    p.add_argument("--workers", type=int, default=None, help="工作进程数（默认每个 CPU 核一个，至少 2 个）")
+    p.add_argument("--dev", action="store_true", help="改用 Django 开发服务器（仅供开发调试，不可用于生产）")
     p.set_defaults(run=run_serve)
+
+    p = commands.add_parser("backup", help="备份网页应用的数据库和佐证材料",
+                            description="把数据库和佐证材料写入一个带日期的压缩包（服务运行时也可备份）。")
+    p.add_argument("--out", metavar="FOLDER", default=".", help="备份存放的文件夹（默认当前文件夹）")
+    p.set_defaults(run=run_backup)
 
     p = commands.add_parser("users", help="管理网页应用用户", description="添加用户或生成 API 令牌。")
     users = p.add_subparsers(dest="users_command", metavar="操作", parser_class=_Parser, required=True)
@@ -448,7 +455,13 @@ def run_findings(args: argparse.Namespace) -> None:
 def run_serve(args: argparse.Namespace) -> None:
     from junheng.web.commands import serve
 
-    serve(args.host, args.port, demo=args.demo)
+    serve(args.host, args.port, demo=args.demo, workers=args.workers, dev=args.dev)
+
+
+def run_backup(args: argparse.Namespace) -> None:
+    from junheng.web.commands import backup
+
+    print(f"已备份到：{backup(args.out)}")
 
 
 def run_users_add(args: argparse.Namespace) -> None:

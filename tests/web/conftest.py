@@ -50,6 +50,7 @@ def test_settings(settings, tmp_path):
 
     cache.clear()  # rendered dashboards of an earlier test's (rolled back) data
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DATA_DIR = tmp_path / "data"  # built files of an earlier test's (rolled back) county
     settings.PASSWORD_HASHERS = [f"{__name__}.QuickArgon2PasswordHasher"]
 
 
@@ -67,8 +68,9 @@ class World:
 
 
 def make_world(dataset) -> World:
+    from junheng.web.accounts.services import create_account
     from junheng.web.models import Account, Role, School
-    from junheng.web.services import create_account, import_county
+    from junheng.web.services import import_county
 
     year = int(dataset.schools.get_column("year")[0])
     cy, _ = import_county(dataset, year)
@@ -88,6 +90,12 @@ def make_world(dataset) -> World:
 @pytest.fixture
 def world(db, small_dataset) -> World:
     return make_world(small_dataset)
+
+
+@pytest.fixture
+def new_world():
+    """Builds the county from a (changed) data set, for tests that need their own data."""
+    return make_world
 
 
 @pytest.fixture

@@ -145,3 +145,56 @@ def test_inspector_reads_the_county_and_raises_a_finding(live_world, sign_in, li
     inspector.click("#raise-finding")
     assert "复评反馈已加入问题清单" in inspector.locator(".messages").inner_text()
     assert Problem.objects.filter(source="inspection", school=w.school_b).exists()
+
+
+def test_a_stale_edit_shows_a_conflict_and_keeps_what_was_typed(live_world, sign_in, live_server):
+    w = live_world
+    result_of(w.cy)
+    problem = Problem.objects.filter(school=w.school_a, source="evaluation").first()
+    url = f"{live_server.url}/{w.year}/problems/{problem.pk}/"
+    school = sign_in("school-a")
+    school.goto(url)
+    bureau = sign_in("jyj")
+    bureau.goto(url)
+    bureau.fill("input[name=owner]", "李科长")
+    bureau.fill("textarea[name=measure]", "教育局统筹调剂场地")
+    bureau.click("#save-problem")
+    assert "整改信息已保存" in bureau.locator(".messages").inner_text()
+
+    school.fill("input[name=owner]", "王校长")
+    school.fill("textarea[name=measure]", "本校自筹资金改建")
+    school.click("#save-problem")
+    conflict = school.locator("#problem-error").inner_text()
+    assert "已被他人修改" in conflict and "李科长" in school.locator("#newer-values").inner_text()
+    assert school.input_value("input[name=owner]") == "王校长"
+    assert school.input_value("textarea[name=measure]") == "本校自筹资金改建"
+    shot(school, "problem-conflict")
+    school.click("#save-problem")  # having seen the newer values, the user keeps their own
+    assert "整改信息已保存" in school.locator(".messages").inner_text()
+    problem.refresh_from_db()
+    assert problem.owner == "王校长" and problem.measure == "本校自筹资金改建"
+
+
+def test_bureau_closes_a_county_level_problem(live_world, sign_in, live_server, tmp_path):
+    w = live_world
+    result_of(w.cy)
+    problem = Problem.objects.get(county=w.county, school=None, item="G11")
+    evidence = tmp_path / "骨干教师交流轮岗名单.pdf"
+    evidence.write_bytes(b"%PDF-1.4 list")
+    bureau = sign_in("jyj")
+    bureau.goto(f"{live_server.url}/{w.year}/problems/")
+    bureau.click(f"a[href$='/problems/{problem.pk}/']")
+    assert "县级问题（教育局负责整改）" in bureau.locator("#county-level").inner_text()
+    bureau.fill("input[name=owner]", "人事股")
+    bureau.fill("textarea[name=measure]", "骨干教师交流轮岗比例提高到 20% 以上")
+    bureau.fill("input[name=deadline]", "2025-12-31")
+    bureau.click("#save-problem")
+    bureau.set_input_files("input[type=file]", str(evidence))
+    bureau.click("#upload-evidence")
+    bureau.click("#move-submitted")
+    bureau.click("#move-closed")
+    assert bureau.locator("#problem-status").inner_text() == "已销号"
+    bureau.goto(f"{live_server.url}/{w.year}/effects/")
+    effects = bureau.locator("#effects").inner_text()
+    assert problem.message[:20] in effects and "骨干教师交流轮岗比例" in effects
+    shot(bureau, "effects-county-problem")

@@ -137,8 +137,12 @@ def test_accepting_data_refreshes_the_official_result(world, login):
     Submission.objects.filter(pk=sub.pk).update(status=Status.SUBMITTED)
     result, _ = result_of(world.cy)
     assert all(u["school_code"] != world.school_a.code for u in result["units"])
+    revision = world.county.revision
     login(world.bureau).post(reverse("school_move", args=[world.year, world.school_a.code]), {"to": "accepted"})
-    assert not EvaluationSnapshot.objects.filter(county=world.county, official=True).exists()
+    world.county.refresh_from_db()
+    assert world.county.revision > revision  # the stored result is of an older revision: never shown again
+    assert not EvaluationSnapshot.objects.filter(county=world.county, official=True,
+                                                 revision=world.county.revision).exists()
     result, _ = result_of(world.cy)
     assert any(u["school_code"] == world.school_a.code for u in result["units"])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, reverse
+from django.urls import URLPattern, URLResolver, reverse
 
 from junheng.schema import COUNTY, SCHOOLS
 from junheng.web import urls
@@ -26,10 +26,21 @@ def page_urls(world, problem) -> list[str]:
     values = {"year": world.year, "code": world.school_a.code, "pk": problem.pk, "evidence_id": 1,
               "kind": "problems"}
     found = []
-    for pattern in urls.urlpatterns:
-        if isinstance(pattern, URLPattern) and pattern.name not in ("logout",):
+    for pattern in page_patterns(urls.urlpatterns):
+        if pattern.name not in ("logout",):
             names = pattern.pattern.converters.keys()
             found.append(reverse(pattern.name, kwargs={k: values[k] for k in names}))
+    assert len(found) > 20  # every capability app's pages, through the includes
+    return found
+
+
+def page_patterns(patterns) -> list[URLPattern]:
+    found = []
+    for p in patterns:
+        if isinstance(p, URLPattern):
+            found.append(p)
+        elif isinstance(p, URLResolver) and not str(p.pattern).startswith("api/"):
+            found.extend(page_patterns(p.url_patterns))
     return found
 
 

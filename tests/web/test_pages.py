@@ -51,7 +51,7 @@ def test_home_sends_each_role_to_its_start_page(world, login):
     assert login(world.inspector).get("/", follow=True).redirect_chain[-1][0] == reverse("dashboard", args=[world.year])
 
 
-@pytest.mark.parametrize("kind", ["measures", "problem-book", "report", "problems", "effects"])
+@pytest.mark.parametrize("kind", ["problems", "effects"])
 def test_downloads_are_office_files(world, login, kind):
     response = login(world.bureau).get(reverse("download", args=[world.year, kind]))
     assert response.status_code == 200

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from junheng.web.models import Account, CollectionYear, County, Problem, Role, School
-from junheng.web.results import invalidate, result_of
+from junheng.web.results import bump_revision, result_of
 from junheng.web.services import create_account
 from junheng.web.survey import services
 from junheng.web.survey.models import Link, Rejection, Response, Survey
@@ -226,7 +226,7 @@ def test_closed_survey_feeds_s1_unless_the_official_figure_is_imported(survey, w
     assert official["counties"][0]["areas"]["recognition"]["value"] == pytest.approx(91.36)
     assert "国家调查结果（已导入，优先于本县自查结果）：91.36%" in login(world.bureau).get(
         f"/survey/{world.year}/live/").content.decode()
-    invalidate(world.county.id, world.year)
+    bump_revision(world.county.id)
 
 
 def test_stale_edits_and_bad_figures_are_refused_keeping_the_input(survey, world, login):

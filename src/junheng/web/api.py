@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import File, Form, NinjaAPI, Path, Query, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 from pydantic import BaseModel, field_validator
@@ -47,11 +48,16 @@ OFFSET = Query(0, ge=0, le=2**53)
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Account | None:
-        found = ApiToken.objects.filter(digest=ApiToken.hash(token)).select_related("user").first()
+        """Only a token neither expired nor revoked (a password change revokes them all)."""
+        found = ApiToken.valid().filter(digest=ApiToken.hash(token)).select_related("user").first()
         acc = account_of(found.user) if found else None
         if acc is None:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used=timezone.now())
+        now = timezone.now()
+        if found.last_used is None or now - found.last_used > dt.timedelta(minutes=5):
+            # At most one write per token every few minutes: reading the API must not become a
+            # stream of writes competing with the users' changes for the database's write lock.
+            ApiToken.objects.filter(pk=found.pk).update(last_used=now)
         request.acc = acc
         return acc
 
@@ -78,18 +84,57 @@ class InvalidOut(Schema):
     errors: list[FieldError] = []
 
 
-class RequestInvalidOut(Schema):
-    """django-ninja's answer to a request that does not match this document (wrong types, missing fields)."""
+class ConflictOut(Schema):
+    """409: the change was refused. After a stale save, ``newer`` holds the stored values that
+    differ from the request and ``version`` the version to send to overwrite them deliberately."""
 
-    detail: list[dict[str, Any]]
+    detail: str
+    newer: dict[str, Any] | None = None
+    version: int | None = None
 
 
-ERRORS = {400: InvalidOut, 401: Error, 403: Error, 404: Error, 409: Error, 422: RequestInvalidOut}
+ERRORS = {400: InvalidOut, 401: Error, 403: Error, 404: Error, 409: ConflictOut, 422: InvalidOut}
+
+
+@api.exception_handler(services.ConflictError)
+def _conflict(request, exc):
+    return api.create_response(request, {"detail": str(exc), "newer": exc.newer, "version": exc.version}, status=409)
 
 
 @api.exception_handler(services.WorkflowError)
 def _workflow(request, exc):
     return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(NinjaValidationError)
+def _request_invalid(request, exc):
+    """A request that does not match the document (wrong type, missing field): Chinese messages."""
+    errors = [{"field": ".".join(str(part) for part in e.get("loc", ()) if part not in ("body", "query", "path"))
+               or None, "message": _chinese(e)} for e in exc.errors]
+    detail = "请求数据有误，未处理：" + "；".join(
+        f"{e['field']}：{e['message']}" if e["field"] else e["message"] for e in errors[:5])
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+def _chinese(error: dict) -> str:
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    known = {
+        "missing": "缺少此项", "json_invalid": "请求体不是有效的 JSON", "int_parsing": "须为整数",
+        "int_type": "须为整数", "int_from_float": "须为整数", "float_parsing": "须为数字", "float_type": "须为数字",
+        "bool_parsing": "须为 true 或 false", "bool_type": "须为 true 或 false", "string_type": "须为文本",
+        "date_parsing": "须为日期，如 2025-08-31", "date_from_datetime_parsing": "须为日期，如 2025-08-31",
+        "date_type": "须为日期，如 2025-08-31", "dict_type": "须为对象（{…}）", "model_type": "须为对象（{…}）",
+        "model_attributes_type": "须为对象（{…}）", "list_type": "须为列表（[…]）",
+        "less_than_equal": f"不能大于 {ctx.get('le')}", "greater_than_equal": f"不能小于 {ctx.get('ge')}",
+        "less_than": f"须小于 {ctx.get('lt')}", "greater_than": f"须大于 {ctx.get('gt')}",
+        "string_too_long": f"最多 {ctx.get('max_length')} 个字符", "string_too_short": f"至少 {ctx.get('min_length')} 个字符",
+        "extra_forbidden": "不是可用的字段",
+    }
+    if kind in known:
+        return known[kind]
+    if kind == "value_error":  # our own validators already speak Chinese
+        return str(error.get("msg", "")).removeprefix("Value error, ")
+    return f"格式不符（{kind or '未知'}）"
 
 
 @api.exception_handler(InvalidInput)
@@ -148,6 +193,7 @@ class SubmissionOut(Schema):
     school_code: str
     year: int
     status: str
+    version: int
     values: dict[str, Any]
     rooms: list[dict[str, Any]]
     return_reason: str
@@ -156,10 +202,12 @@ class SubmissionOut(Schema):
 class SubmissionIn(BaseModel):
     values: dict[str, str | int | float | bool | None]
     rooms: list[dict[str, str | int | float | None]] = []
+    version: int | None = PydanticField(None, ge=1, le=2**31, description="读取时的 version；他人已保存新版本时返回 409")
 
 
 def _submission_out(sub: Submission) -> dict:
-    return {"school_code": sub.school.code, "year": sub.year, "status": sub.status, "values": sub.values,
+    return {"school_code": sub.school.code, "year": sub.year, "status": sub.status, "version": sub.version,
+            "values": sub.values,
             "rooms": sub.rooms, "return_reason": sub.return_reason}
 
 
@@ -177,23 +225,23 @@ def get_submission(request, year: int = YEAR, code: str = CODE):
          summary="保存填报数据（与填报表单、导入模板相同的校验）")
 def put_submission(request, body: SubmissionIn, year: int = YEAR, code: str = CODE):
     acc = _acc(request)
-    cy = collection_year(acc, year)
+    collection_year(acc, year)
     school = school_for(acc, code)
     sub = services.submission_for(school, year)
     if acc.role == Role.INSPECTOR:
         raise PermissionDenied("督导专家只能查看数据")
-    fixed = {"year": year, "county_code": cy.county.code or None, "county_name": cy.county.name,
-             "school_code": school.code}
+    fixed = forms.fixed_school_values(school, year)
     values = {f.id: forms.display(body.values.get(f.id)) for f in SCHOOLS.fields}
     values.update({k: forms.display(v) for k, v in fixed.items()})
     rooms = [{k: forms.display(v) for k, v in r.items()} for r in body.rooms]
     typed, typed_rooms = check_school(values, rooms)
-    return _submission_out(services.save_values(acc, sub, typed, typed_rooms, request=request))
+    return _submission_out(services.save_values(acc, sub, typed, typed_rooms, request=request, version=body.version))
 
 
 class MoveIn(BaseModel):
     to: str
     reason: str = ""
+    version: int | None = PydanticField(None, ge=1, le=2**31, description="作出决定时看到的 version；已被他人处理时返回 409")
 
 
 @api.post("/submissions/{year}/{code}/status", response={200: SubmissionOut, **ERRORS},
@@ -204,7 +252,7 @@ def move_submission(request, body: MoveIn, year: int = YEAR, code: str = CODE):
     sub = services.submission_for(school_for(acc, code), year)
     if body.to not in ("submitted", "accepted", "returned"):
         raise services.WorkflowError(f"未知状态“{body.to}”")
-    return _submission_out(services.move_submission(acc, sub, body.to, body.reason, request))
+    return _submission_out(services.move_submission(acc, sub, body.to, body.reason, request, version=body.version))
 
 
 @api.get("/evaluation/{year}", response={200: dict[str, Any], **ERRORS},
@@ -221,6 +269,7 @@ def evaluation(request, year: int = YEAR, preview: bool = False):
 
 class ProblemOut(Schema):
     id: int
+    version: int
     year: int
     school_code: str | None
     school_name: str | None
@@ -242,7 +291,7 @@ class ProblemOut(Schema):
 
 
 def _problem_out(p: Problem) -> dict:
-    return {"id": p.pk, "year": p.year, "school_code": p.school.code if p.school else None,
+    return {"id": p.pk, "version": p.version, "year": p.year, "school_code": p.school.code if p.school else None,
             "school_name": p.school.name if p.school else None, "stage": p.stage, "item": p.item, "kind": p.kind,
             "source": p.source, "message": p.message, "value": p.value, "standard": p.standard,
             "shortfall": p.shortfall, "unit": p.unit, "owner": p.owner, "measure": p.measure,
@@ -261,6 +310,7 @@ def problems(request, year: int | None = YEAR_FILTER, status: str | None = None)
 
 
 class ProblemPatch(BaseModel):
+    version: int | None = PydanticField(None, ge=1, le=2**31, description="读取时的 version；他人已修改时返回 409")
     status: str | None = None
     owner: str | None = PydanticField(None, max_length=50)
     measure: str | None = PydanticField(None, max_length=5000)
@@ -281,14 +331,16 @@ def patch_problem(request, body: ProblemPatch, pk: int = ID):
     problem = problem_for(acc, pk)
     changes = body.model_dump(exclude_unset=True)
     status = changes.pop("status", None)
+    version = changes.pop("version", None)
     if acc.role == Role.INSPECTOR:
         raise PermissionDenied("督导专家不能修改整改信息")
     if changes:
-        services.update_problem(acc, problem, changes, request)
+        services.update_problem(acc, problem, changes, request, version=version)
+        version = None if version is None else problem.version
     if status is not None:
         if status not in ProblemStatus.values:
             raise services.WorkflowError(f"未知状态“{status}”")
-        services.move_problem(acc, problem, status, request=request)
+        services.move_problem(acc, problem, status, request=request, version=version)
     return _problem_out(problem)
 
 

@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from .models import AuditEntry, County
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's address for throttling and the audit log.
+
+    ``REMOTE_ADDR``, unless the request comes from a reverse proxy named in ``TRUSTED_PROXIES``:
+    then the nearest address that proxy put in ``TRUSTED_PROXY_HEADER`` (addresses further left
+    were written by the client and prove nothing). A forged header from anyone else is ignored.
+    """
+    if request is None:
+        return None
+    remote = request.META.get("REMOTE_ADDR")
+    if remote not in settings.TRUSTED_PROXIES:
+        return remote
+    header = "HTTP_" + settings.TRUSTED_PROXY_HEADER.upper().replace("-", "_")
+    for address in reversed(request.META.get(header, "").split(",")):
+        address = address.strip()
+        if address and address not in settings.TRUSTED_PROXIES:
+            try:
+                return str(ipaddress.ip_address(address))
+            except ValueError:
+                return remote
+    return remote
 
 
 def record(actor: Any, action: str, *, request: HttpRequest | None = None, county: County | None = None,

@@ -32,51 +32,52 @@ def setup(data_dir: str | os.PathLike | None = None) -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
-def pooled_server(workers: int):
-    """Django's WSGI server (the one behind ``runserver``) with a fixed pool of worker threads
-    instead of a thread per request, so that each worker keeps its database connection."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.core.servers.basehttp import WSGIServer
-
-    class PooledWSGIServer(WSGIServer):
-        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="junheng-web")
-        request_queue_size = 256  # the listen backlog: bursts of users must not see refused connections
-
-        def process_request(self, request, client_address):
-            self.pool.submit(self._handle, request, client_address)
-
-        def _handle(self, request, client_address):
-            try:
-                self.finish_request(request, client_address)
-            except Exception:
-                self.handle_error(request, client_address)
-            finally:
-                self.shutdown_request(request)
-
-    return PooledWSGIServer
+# granian's settings for ``junheng serve`` (README 生产部署 explains each).
+THREADS_PER_WORKER = 4  # threads running Django in each worker process (more only contend for the GIL)
+HEADER_TIMEOUT_MS = 10_000  # a client that has not sent its headers by then is dropped
+WORKER_LIFETIME_SECONDS = 6 * 60 * 60  # workers are replaced in turn, so no leak builds up
+WORKER_KILL_TIMEOUT_SECONDS = 30  # a worker that does not stop in time is killed
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, demo: bool = False, workers: int = 8) -> None:
-    """Run the web app with Django's own WSGI server (no autoreload, no debug), ``workers``
-    threads. Data lives in ``./junheng-data/`` (``./junheng-demo/`` with ``demo``), or in
-    PostgreSQL when ``DATABASE_URL`` is set."""
+def default_workers() -> int:
+    return max(2, os.cpu_count() or 1)
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, demo: bool = False, workers: int | None = None,
+          dev: bool = False) -> None:
+    """Run the web app under granian: ``workers`` processes (default: one per core, at least 2)
+    of ``THREADS_PER_WORKER`` threads; a worker that dies is started again. ``dev`` runs Django's
+    development server instead. Data lives in ``./junheng-data/`` (``./junheng-demo/`` with
+    ``demo``), or in PostgreSQL when ``DATABASE_URL`` is set."""
     if demo and "JUNHENG_DATA" not in os.environ:
         os.environ["JUNHENG_DATA"] = DEMO_DATA_DIR
     setup()
     from django.conf import settings
-    from django.core.servers.basehttp import run
-    from django.core.wsgi import get_wsgi_application
 
     if demo:
         for line in demo_accounts():
             print(line)
+    os.environ["JUNHENG_DATA"] = str(settings.DATA_DIR)  # the worker processes use the same folder
     where = settings.DATABASES["default"]["NAME"]
     print(f"junheng 网页版：http://{host}:{port}/  （数据：{where}；按 Ctrl+C 停止）", flush=True)
-    try:
-        run(host, int(port), get_wsgi_application(), threading=False, server_cls=pooled_server(workers))
-    except KeyboardInterrupt:
-        print("已停止")
+    if dev:
+        from django.core.management import call_command
+
+        call_command("runserver", f"{host}:{port}", use_reloader=False)
+        return
+    from granian import Granian
+    from granian.constants import HTTPModes, Interfaces
+    from granian.http import HTTP1Settings
+
+    Granian(
+        "junheng.web.wsgi:application", address=host, port=int(port), interface=Interfaces.WSGI,
+        workers=workers or default_workers(), blocking_threads=THREADS_PER_WORKER,
+        backpressure=THREADS_PER_WORKER, http=HTTPModes.http1,
+        websockets=False, backlog=1024, http1_settings=HTTP1Settings(header_read_timeout=HEADER_TIMEOUT_MS),
+        respawn_failed_workers=True, respawn_interval=1.0, workers_lifetime=WORKER_LIFETIME_SECONDS,
+        workers_kill_timeout=WORKER_KILL_TIMEOUT_SECONDS, log_access=False,
+    ).serve()
+    print("已停止")
 
 
 def _county(name_or_code: str | None, create: bool = False):
@@ -114,8 +115,9 @@ def add_user(username: str, role: str, school: str | None = None, county: str | 
 
 
 def _create_user(username: str, role: str, school: str | None, county: str | None, password: str | None) -> str:
+    from .accounts.services import create_account
     from .models import School
-    from .services import WorkflowError, create_account
+    from .services import WorkflowError
 
     role = _role(role)
     school_obj = None
@@ -199,3 +201,60 @@ def demo_accounts() -> list[str]:
         label = dict(Role.choices)[role] + (f"（{school.name}）" if role == Role.SCHOOL else "")
         lines.append(f"  {label}：用户名 {username}  密码 {password}")
     return lines
+
+
+def backup(out: str | os.PathLike = ".") -> Path:
+    """Write ``junheng-backup-YYYYMMDD-HHMMSS.tar.gz`` into ``out``: the database (SQLite through its
+    online backup API, consistent while the server runs; PostgreSQL through ``pg_dump`` in its
+    custom format) and the evidence files (``media/``). Built report files are left out: they
+    are rebuilt on demand. Returns the archive's path."""
+    import datetime as dt
+    import json
+    import shutil
+    import sqlite3
+    import subprocess
+    import tarfile
+    import tempfile
+
+    setup()
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    archive = folder / f"junheng-backup-{stamp}.tar.gz"
+    with tempfile.TemporaryDirectory(prefix="junheng-backup-") as tmp:
+        if db["ENGINE"].endswith("sqlite3"):
+            dump = Path(tmp) / "junheng.sqlite3"
+            source, target = sqlite3.connect(db["NAME"]), sqlite3.connect(dump)
+            try:
+                source.backup(target)
+            finally:
+                target.close()
+                source.close()
+        else:
+            if shutil.which("pg_dump") is None:
+                raise CommandError("未找到 pg_dump：请安装 PostgreSQL 客户端（如 apt install postgresql-client）后重试")
+            dump = Path(tmp) / "junheng.pgdump"
+            command = ["pg_dump", "--format=custom", "--no-owner", "--file", str(dump), "--dbname", db["NAME"]]
+            for option, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
+                if db.get(key):
+                    command += [option, str(db[key])]
+            env = {**os.environ, **({"PGPASSWORD": db["PASSWORD"]} if db.get("PASSWORD") else {})}
+            done = subprocess.run(command, env=env, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise CommandError(f"pg_dump 失败：{done.stderr.strip()}")
+        media = Path(settings.MEDIA_ROOT)
+        evidence = [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
+        manifest = {"created": dt.datetime.now().isoformat(timespec="seconds"), "database": dump.name,
+                    "evidence_files": len(evidence)}
+        (Path(tmp) / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        partial = archive.with_name(archive.name + ".part")
+        with tarfile.open(partial, "w:gz") as tar:
+            tar.add(Path(tmp) / "manifest.json", arcname="manifest.json")
+            tar.add(dump, arcname=f"database/{dump.name}")
+            if media.exists():
+                tar.add(media, arcname="media")
+        os.replace(partial, archive)
+    return archive

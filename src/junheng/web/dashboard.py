@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString
 from junheng.schema import AREA_ZH, STAGE_ZH, outcome_zh, verdict_zh
 from junheng.standards import percent_text
 
-from .models import CollectionYear, EvaluationSnapshot, Problem, ProblemStatus, School, Status, Submission
+from .models import CollectionYear, Problem, ProblemStatus, School, Status, Submission
 from .results import result_of
 
 
@@ -120,22 +120,12 @@ def year_trend(cy: CollectionYear) -> dict[str, Any]:
 
 
 def result_html(cy: CollectionYear, official: bool) -> SafeString:
-    """The evaluation part of the dashboard, rendered once per set of cached results.
+    """The evaluation part of the dashboard, rendered once per data revision of the county.
 
-    It only changes when a result of this county changes (the trend reads every year), so the
-    ids of the county's snapshots key the rendered HTML; rendering the school grid is the
-    costly part of a dashboard request.
+    Rendering the school grid is the costly part of a dashboard request; it only changes when
+    the county's data changes (the trend reads every year, and the revision is county-wide).
     """
-    def county_snapshots() -> list[tuple[int, int, bool, Any]]:
-        return list(EvaluationSnapshot.objects.filter(county=cy.county_id).order_by("id")
-                    .values_list("id", "year", "official", "created_at"))
-
-    snapshots = county_snapshots()
-    if not any(year == cy.year and kind == official for _, year, kind, _ in snapshots):
-        result_of(cy, official)  # computes this year's result; the key below then includes it
-        snapshots = county_snapshots()
-    stamps = ",".join(f"{pk}@{created:%Y%m%d%H%M%S%f}" for pk, _, _, created in snapshots)
-    key = f"dashboard:{cy.county_id}:{cy.year}:{official}:{stamps}"
+    key = f"dashboard:{cy.county_id}:{cy.year}:{official}:{cy.county.revision}"  # read with cy, this request
     html = cache.get(key)
     if html is None:
         result, reason = result_of(cy, official)

@@ -14,8 +14,9 @@ from django.http import QueryDict
 from junheng.io.template import required_label
 from junheng.schema import COUNTY, ROOMS, SCHOOL_TYPES, SCHOOLS, Field, Table
 
-# Filled from the school record and the year; a school cannot change who it is.
-FIXED_SCHOOL_FIELDS = ("year", "county_code", "county_name", "school_code")
+# Filled from the school record and the year; a school cannot change who it is (nor its name:
+# the registry's name is the one every page shows; the bureau renames through its import).
+FIXED_SCHOOL_FIELDS = ("year", "county_code", "county_name", "school_code", "school_name")
 FIXED_COUNTY_FIELDS = ("year", "county_code", "county_name")
 ROOM_FIELDS = tuple(f for f in ROOMS.fields if f.id not in ("year", "school_code"))
 BLANK_ROOM_ROWS = 3
@@ -77,6 +78,13 @@ def displayed(values: dict[str, Any]) -> dict[str, str]:
     return {k: display(v) for k, v in values.items()}
 
 
+def fixed_school_values(school, year: int) -> dict[str, Any]:
+    """What a school's form and API cannot change: the year, the county and the registry's school."""
+    county = school.county
+    return {"year": year, "county_code": county.code or None, "county_name": county.name,
+            "school_code": school.code, "school_name": school.name}
+
+
 def posted_values(data: QueryDict, table: Table, fixed: dict[str, Any]) -> dict[str, str]:
     """The text typed for each field of ``table``; fixed fields come from the record, not the form."""
     raw = {f.id: data.get(f.id, "").strip() for f in table.fields}
@@ -103,3 +111,23 @@ def room_rows(rooms: list[dict[str, Any]], blank_rows: bool) -> list[dict[str, s
 def stages_by_school_type() -> dict[str, list[str]]:
     """For the form's script: which 学段 fields a school type needs (the others are folded away)."""
     return {t.label: list(t.stages) for t in SCHOOL_TYPES}
+
+
+def posted_version(data: QueryDict) -> int | None:
+    """The version of the record the form was opened on (hidden field ``version``)."""
+    text = data.get("version", "").strip()
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+def newer_values(newer: dict[str, Any], table: Table | None = None) -> list[tuple[str, str]]:
+    """A conflict's newer stored values as (label, text) rows for the page."""
+    labels = {f.id: f.display_header for f in table.fields} if table else {}
+    labels.update({"owner": "责任人", "measure": "整改措施", "deadline": "整改时限"})
+    rows = []
+    for key, value in newer.items():
+        if key == "专用教室":
+            text = "；".join("，".join(f"{display(v)}" for v in room.values()) for room in value) or "（无）"
+        else:
+            text = display(value) or "（空）"
+        rows.append((labels.get(key, key), text))
+    return rows

@@ -36,3 +36,18 @@ class RejectNulCharacters:
         return self.get_response(request)
 
 
+
+
+class ContentSecurityPolicy:
+    """Every answer carries the ``CONTENT_SECURITY_POLICY`` setting (scripts only from this site)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        from django.conf import settings
+
+        self.policy = settings.CONTENT_SECURITY_POLICY
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", self.policy)
+        return response

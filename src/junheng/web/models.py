@@ -33,6 +33,10 @@ class County(models.Model):
     code = models.CharField("县(区)代码", max_length=6, blank=True)
     standard_id = models.CharField("评估标准", max_length=20, choices=STANDARD_CHOICES, default="youzhi-2017")
     profile_yaml = models.TextField("地方实施方案（YAML）", blank=True)
+    # Bumped (in the same transaction) by every change to what the county's results are computed
+    # from: a stored result names the revision it was computed from, and only a result of the
+    # current revision is ever shown.
+    revision = models.PositiveBigIntegerField("数据版本", default=0)
 
     class Meta:
         verbose_name = "县(区)"
@@ -100,6 +104,7 @@ class Submission(models.Model):
     values = models.JSONField("学校表数据", default=dict)
     rooms = models.JSONField("专用教室", default=list)
     return_reason = models.TextField("退回原因", blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="每次保存加一；过期的保存被拒绝")
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -117,17 +122,18 @@ class Submission(models.Model):
 
 
 class EvaluationSnapshot(models.Model):
-    """The engine's ``to_dict()`` for one county and year, kept until the data behind it changes."""
+    """The engine's ``to_dict()`` for one county and year, computed from one data revision."""
 
     county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="snapshots")
     year = models.PositiveSmallIntegerField()
     official = models.BooleanField(help_text="只含审核通过的数据；否则含待审核数据（预览）")
+    revision = models.PositiveBigIntegerField(default=0)
     result = models.JSONField(null=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        unique_together = [("county", "year", "official")]
+        unique_together = [("county", "year", "official", "revision")]
 
 
 class ProblemStatus(models.TextChoices):
@@ -153,7 +159,7 @@ PROBLEM_TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
 class Problem(models.Model):
     """One line of the 问题清单: from the evaluation's ``problems`` or an inspector's 复评反馈."""
 
-    SOURCE_CHOICES = [("evaluation", "测算"), ("inspection", "复评反馈")]
+    SOURCE_CHOICES = [("evaluation", "测算"), ("inspection", "复评反馈"), ("survey", "社会认可度调查")]
 
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="problems")
     year = models.PositiveSmallIntegerField("年度")
@@ -179,6 +185,7 @@ class Problem(models.Model):
     resolved_in_data = models.BooleanField("最新测算已不再出现", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField("销号时间", null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="每次修改加一；过期的修改被拒绝")
 
     class Meta:
         unique_together = [("county", "year", "key")]
@@ -186,6 +193,11 @@ class Problem(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def county_level(self) -> bool:
+        """A problem of the county itself (政府保障、差异系数…): the bureau owns it."""
+        return self.school_id is None
 
     @property
     def overdue(self) -> bool:
@@ -243,6 +255,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["county", "at"], name="audit_county_at")]  # a county's log, newest first
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -261,12 +274,18 @@ class LoginFailure(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token; only its SHA-256 is stored, the token itself is shown once."""
+    """A bearer token; only its SHA-256 is stored, the token itself is shown once. It expires
+    (``API_TOKEN_DAYS``), can be revoked, and a password change or reset revokes them all."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField("有效期至", null=True)
+    revoked_at = models.DateTimeField("撤销时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
 
     @staticmethod
     def hash(token: str) -> str:
@@ -275,5 +294,20 @@ class ApiToken(models.Model):
     @classmethod
     def issue(cls, user) -> str:
         token = "jh_" + secrets.token_urlsafe(32)
-        cls.objects.create(user=user, digest=cls.hash(token))
+        expires = timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS)
+        cls.objects.create(user=user, digest=cls.hash(token), expires_at=expires)
         return token
+
+    @classmethod
+    def valid(cls):
+        return cls.objects.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at:
+            return "已撤销"
+        return "已过期" if self.expires_at is None or self.expires_at <= timezone.now() else "有效"
+
+    @classmethod
+    def revoke_all(cls, user) -> int:
+        return cls.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())

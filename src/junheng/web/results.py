@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.db.models import F, Subquery
 
+from junheng.county_problems import county_problems
 from junheng.dataset import Dataset
 from junheng.schema import COUNTY, MONITORING, ROOMS, SCHOOLS, Table
 from junheng.standards import Standard, StandardError, load_standard
@@ -88,6 +90,10 @@ def _finite(value: Any) -> Any:
     return value
 
 
+class DuplicateProblemKey(ValueError):
+    """Two problems of one result share a key: neither the result nor its problems are stored."""
+
+
 _compute_lock = threading.Lock()
 _parsed: dict[tuple, dict] = {}  # (snapshot id, created) → its result, parsed once per process
 
@@ -99,59 +105,108 @@ def evaluate_year(cy: CollectionYear, official: bool = True):
     return evaluate(dataset_for(cy, official), standard_of(cy.county))
 
 
+def current_revision(county_id: int) -> int:
+    return County.objects.filter(pk=county_id).values_list("revision", flat=True).get()
+
+
+def bump_revision(county_id: int) -> None:
+    """Call inside the transaction of every change to what the county's results are computed from."""
+    County.objects.filter(pk=county_id).update(revision=F("revision") + 1)
+
+
+def _compute(cy: CollectionYear, official: bool) -> tuple[dict | None, str]:
+    # Read afresh: the caller's copy may predate the revision being computed.
+    cy = CollectionYear.objects.select_related("county").get(pk=cy.pk)
+    if not Submission.objects.filter(school__county=cy.county_id, year=cy.year,
+                                     status__in=counted_statuses(official)).exists():
+        return None, "还没有审核通过的学校数据" if official else "还没有已提交的学校数据"
+    try:
+        return _finite(evaluate_year(cy, official).to_dict()), ""
+    except StandardError as exc:
+        return None, str(exc)
+    except Exception as exc:  # an engine fault must not take the pages down with it
+        logger.exception("evaluation of %s %s failed", cy.county.name, cy.year)
+        return None, f"测算出错，请联系系统管理员（{type(exc).__name__}: {exc}）"
+
+
+def _store(cy: CollectionYear, official: bool, revision: int, result: dict | None,
+           error: str) -> EvaluationSnapshot | None:
+    """The result and its problems in one transaction, only if the data is still at ``revision``."""
+    with transaction.atomic():
+        county = County.objects.select_for_update().get(pk=cy.county_id)
+        if county.revision != revision:
+            return None  # accepted changes arrived while computing: this result is already stale
+        snap, created = EvaluationSnapshot.objects.get_or_create(
+            county=county, year=cy.year, official=official, revision=revision,
+            defaults={"result": result, "error": error})
+        if created:
+            EvaluationSnapshot.objects.filter(county=county, year=cy.year, official=official,
+                                              revision__lt=revision).delete()
+            if official and result is not None:
+                sync_problems(cy, result)
+        return snap
+
+
 def snapshot(cy: CollectionYear, official: bool = True) -> EvaluationSnapshot:
-    """The cached result for this county and year, computed when missing."""
-    found = EvaluationSnapshot.objects.filter(county=cy.county_id, year=cy.year, official=official).first()
-    if found is not None:
-        return found
-    with _compute_lock:
-        found = EvaluationSnapshot.objects.filter(county=cy.county_id, year=cy.year, official=official).first()
-        if found is not None:
+    """The result for the county's current data revision, computed (once) when missing.
+
+    A result is stored only under the revision it was computed from, checked in the transaction
+    that stores it; when the data keeps changing meanwhile, the freshest result is returned
+    without being stored (the next request computes again).
+    """
+    def stored(revision: int) -> EvaluationSnapshot | None:
+        return EvaluationSnapshot.objects.filter(county=cy.county_id, year=cy.year, official=official,
+                                                 revision=revision).first()
+
+    for _ in range(3):
+        revision = current_revision(cy.county_id)
+        if (found := stored(revision)) is not None:
             return found
-        result, error = None, ""
-        if not Submission.objects.filter(school__county=cy.county_id, year=cy.year,
-                                         status__in=counted_statuses(official)).exists():
-            error = "还没有审核通过的学校数据" if official else "还没有已提交的学校数据"
-        else:
+        with _compute_lock:  # one computation at a time per process; others wait for its result
+            revision = current_revision(cy.county_id)
+            if (found := stored(revision)) is not None:
+                return found
+            result, error = _compute(cy, official)
             try:
-                result = _finite(evaluate_year(cy, official).to_dict())
-            except StandardError as exc:
-                error = str(exc)
-            except Exception as exc:  # an engine fault must not take the pages down with it
-                logger.exception("evaluation of %s %s failed", cy.county.name, cy.year)
-                error = f"测算出错，请联系系统管理员（{type(exc).__name__}: {exc}）"
-        try:
-            with transaction.atomic():
-                found = EvaluationSnapshot.objects.create(county=cy.county, year=cy.year, official=official,
-                                                          result=result, error=error)
-        except IntegrityError:  # another server process stored the same result meanwhile
-            return EvaluationSnapshot.objects.get(county=cy.county_id, year=cy.year, official=official)
-        if official and result is not None:
-            sync_problems(cy, result)
-        return found
+                found = _store(cy, official, revision, result, error)
+            except DuplicateProblemKey as exc:  # nothing was stored: say so instead of failing the page
+                logger.exception("problems of %s %s", cy.county_id, cy.year)
+                result, error = None, f"问题清单生成出错，请联系系统管理员（{exc}）"
+                break
+            if found is not None:
+                return found
+    return EvaluationSnapshot(county_id=cy.county_id, year=cy.year, official=official, revision=revision,
+                              result=result, error=error)
 
 
 def result_of(cy: CollectionYear, official: bool = True) -> tuple[dict | None, str]:
-    """``(to_dict(), "")`` or ``(None, Chinese reason)``; parsed JSON is kept per snapshot."""
-    stored = EvaluationSnapshot.objects.filter(county=cy.county_id, year=cy.year, official=official) \
-        .values_list("id", "created_at").first()
+    """``(to_dict(), "")`` or ``(None, Chinese reason)`` for the current data revision; the parsed
+    JSON is kept per stored snapshot (one small query when it is)."""
+    current = County.objects.filter(pk=cy.county_id).values("revision")
+    stored = EvaluationSnapshot.objects.filter(county=cy.county_id, year=cy.year, official=official,
+                                               revision=Subquery(current)).values_list("id", "created_at").first()
     if stored in _parsed:
         return _parsed[stored], ""
     snap = snapshot(cy, official)
-    if snap.result is not None:
+    if snap.result is not None and snap.pk is not None:
         if len(_parsed) > 64:
             _parsed.clear()
         _parsed[(snap.id, snap.created_at)] = snap.result
     return snap.result, snap.error
 
 
-def invalidate(county_id: int, year: int) -> None:
-    """Data behind this county and year changed: drop the cached results."""
-    EvaluationSnapshot.objects.filter(county=county_id, year=year).delete()
-
-
 def problem_key(p: dict) -> str:
-    return "|".join(str(p.get(k) or "") for k in ("school_code", "stage", "item", "kind"))
+    """Unique per school, 学段, item, kind and room type (a school lacking both a 音乐 and a 美术
+    room has two G3 problems); a county-level problem has no school code."""
+    parts = [str(p.get(k) or "") for k in ("school_code", "stage", "item", "kind")]
+    if p.get("room_type"):
+        parts.append(str(p["room_type"]))
+    return "|".join(parts)
+
+
+def tracked_problems(result: dict) -> list[dict]:
+    """Every problem the 问题清单 tracks: the engine's (schools) and the county's own."""
+    return [*result.get("problems", []), *county_problems(result)]
 
 
 @transaction.atomic
@@ -164,8 +219,10 @@ def sync_problems(cy: CollectionYear, result: dict) -> int:
     schools = {s.code: s for s in School.objects.filter(county=cy.county_id)}
     existing = {p.key: p for p in Problem.objects.filter(county=cy.county_id, year=cy.year, source="evaluation")}
     seen, created = set(), 0
-    for p in result.get("problems", []):
+    for p in tracked_problems(result):
         key = problem_key(p)
+        if key in seen:
+            raise DuplicateProblemKey(f"两个问题的标识相同：{key}")  # rolls back the result with its problems
         seen.add(key)
         if key in existing:
             if existing[key].resolved_in_data:
@@ -173,7 +230,7 @@ def sync_problems(cy: CollectionYear, result: dict) -> int:
                 existing[key].save(update_fields=["resolved_in_data"])
             continue
         Problem.objects.create(
-            county=cy.county, year=cy.year, school=schools.get(p.get("school_code") or ""), key=key,
+            county_id=cy.county_id, year=cy.year, school=schools.get(p.get("school_code") or ""), key=key,
             stage=p.get("stage") or "", item=p.get("item") or "", kind=p.get("kind") or "",
             value=p.get("value"), standard=p.get("standard"), shortfall=p.get("shortfall"),
             school_shortfall=p.get("school_shortfall"), unit=p.get("unit") or "",
@@ -204,7 +261,7 @@ def latest_state(problem: Problem, result: dict | None) -> LatestState | None:
     """Read from the engine's result: the same problem still listed, else the unit's indicator."""
     if result is None:
         return None
-    for p in result.get("problems", []):
+    for p in tracked_problems(result):
         if problem_key(p) == problem.key:
             return LatestState(p.get("value"), p.get("shortfall"), False)
     value = None

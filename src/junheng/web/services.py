@@ -6,16 +6,14 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
 from junheng.dataset import Dataset
 from junheng.schema import COUNTY, MONITORING, ROOMS, SCHOOLS
-from junheng.standards import StandardError
 
 from . import audit
 from .models import (
@@ -30,7 +28,7 @@ from .models import (
     Status,
     Submission,
 )
-from .results import invalidate, json_rows, standard_of
+from .results import bump_revision, json_rows
 
 SCHOOL_CODE_MAX = School._meta.get_field("code").max_length
 SCHOOL_NAME_MAX = School._meta.get_field("name").max_length
@@ -38,6 +36,18 @@ SCHOOL_NAME_MAX = School._meta.get_field("name").max_length
 
 class WorkflowError(Exception):
     """A state change that is not allowed now; the message is Chinese and shown to the user."""
+
+
+class ConflictError(WorkflowError):
+    """Someone else saved first: the user's change is refused, never silently merged.
+
+    ``newer`` holds the stored values that differ from what the user sent (field → value), and
+    ``version`` the version to send to overwrite them deliberately.
+    """
+
+    def __init__(self, message: str, newer: dict[str, Any], version: int):
+        super().__init__(message)
+        self.newer, self.version = newer, version
 
 
 def _state(sub: Submission) -> dict[str, Any]:
@@ -48,30 +58,88 @@ def submission_for(school: School, year: int) -> Submission:
     return Submission.objects.filter(school=school, year=year).first() or Submission(school=school, year=year)
 
 
+def _stale(kind: str, stored: Any, version: int | None, newer: dict[str, Any]) -> ConflictError | None:
+    if version is None or stored.version == version:
+        return None
+    return ConflictError(f"保存失败：您编辑期间，{kind}已被他人修改（当前为第 {stored.version} 版，您打开的是第 {version} 版）。"
+                         "您填写的内容仍保留在页面上；请核对下列最新的值后再保存。", newer, stored.version)
+
+
+def _collection_closed(sub: Submission) -> bool:
+    return CollectionYear.objects.filter(county=sub.school.county_id, year=sub.year, is_open=False).exists()
+
+
+def _counted(status: str | None) -> bool:
+    return status in (Status.ACCEPTED, Status.SUBMITTED)
+
+
 def save_values(acc: Account | None, sub: Submission, values: dict, rooms: list[dict],
-                request: HttpRequest | None = None, status: str | None = None) -> Submission:
-    """Store validated values; school users only while their submission is a draft or returned."""
+                request: HttpRequest | None = None, status: str | None = None,
+                version: int | None = None) -> Submission:
+    """Store validated values; school users only while their submission is a draft or returned
+    and the year is open. ``version`` is the version the user edited: a newer stored one is a
+    conflict (:class:`ConflictError`), nothing is overwritten."""
     user = acc.user if acc else None
     if acc is not None and acc.role == Role.INSPECTOR:
         raise PermissionDenied("督导专家只能查看数据")
-    if acc is not None and acc.role == Role.SCHOOL and sub.pk and not sub.editable_by_school:
-        raise WorkflowError(f"数据{sub.get_status_display()}，不能修改；如需修改请联系教育局退回")
-    if acc is not None and acc.role == Role.BUREAU and sub.status == Status.ACCEPTED and status is None:
-        raise WorkflowError("数据已审核通过，如需修改请先退回")
-    before = _state(sub) if sub.pk else {}
-    was_counted = sub.pk is not None and sub.status in (Status.ACCEPTED, Status.SUBMITTED)
-    sub.values, sub.rooms = values, rooms
-    if status:
-        sub.status = status
-        if status == Status.ACCEPTED:
-            sub.accepted_at = timezone.now()
-    sub.save()
-    old, new = audit.changed(before, _state(sub))
-    audit.record(user, "submission.save", request=request, county=sub.school.county,
-                 target=f"{sub.school} {sub.year} 年度", summary="保存学校填报数据", before=old, after=new)
-    if was_counted or sub.status in (Status.ACCEPTED, Status.SUBMITTED):
-        invalidate(sub.school.county_id, sub.year)
+    if len(rooms) > settings.SCHOOL_MAX_ROOMS:  # keeps every page of a school small and quick
+        raise WorkflowError(f"专用教室共 {len(rooms)} 行，超过每校 {settings.SCHOOL_MAX_ROOMS} 间的上限；"
+                            "请核对是否误填了其他学校或重复的行")
+    with transaction.atomic():
+        stored = Submission.objects.select_for_update().filter(school=sub.school_id, year=sub.year).first()
+        if stored is None and sub.pk is not None:
+            raise WorkflowError("该数据已被删除，请刷新页面")
+        if stored is not None:
+            if conflict := _stale("本校数据", stored, version, _differences(stored, values, rooms)):
+                raise conflict
+        current = stored or sub
+        if acc is not None and acc.role == Role.SCHOOL:
+            if current.pk and not current.editable_by_school:
+                raise WorkflowError(f"数据{current.get_status_display()}，不能修改；如需修改请联系教育局退回")
+            if _collection_closed(current):
+                raise WorkflowError(f"{current.year} 年度填报已关闭，不能修改；如需修改请联系教育局")
+        if acc is not None and acc.role == Role.BUREAU and current.status == Status.ACCEPTED and status is None:
+            raise WorkflowError("数据已审核通过，如需修改请先退回")
+        before = _state(current) if current.pk else {}
+        was_counted = current.pk is not None and _counted(current.status)
+        current.values, current.rooms = values, rooms
+        if status:
+            current.status = status
+            if status == Status.ACCEPTED:
+                current.accepted_at = timezone.now()
+        if current.pk:
+            changed = Submission.objects.filter(pk=current.pk, version=current.version).update(
+                values=values, rooms=rooms, status=current.status, accepted_at=current.accepted_at,
+                updated_at=timezone.now(), version=F("version") + 1)
+            if changed != 1:  # only when the lock above is not a lock (never on PostgreSQL or SQLite IMMEDIATE)
+                raise WorkflowError("保存失败：数据正被他人修改，请刷新后重试")
+            current.version += 1
+        else:
+            try:
+                with transaction.atomic():
+                    current.save()
+            except IntegrityError:
+                raise WorkflowError("保存失败：该校数据刚被他人创建，请刷新页面后核对再保存") from None
+        old, new = audit.changed(before, _state(current))
+        audit.record(user, "submission.save", request=request, county=current.school.county,
+                     target=f"{current.school} {current.year} 年度", summary="保存学校填报数据", before=old, after=new)
+        if was_counted or _counted(current.status):
+            bump_revision(current.school.county_id)
+    _copy(current, sub)
     return sub
+
+
+def _copy(source, target) -> None:
+    """The caller's object shows what was stored (fields only, not Django's internal state)."""
+    if source is not target:
+        target.__dict__.update({k: v for k, v in source.__dict__.items() if not k.startswith("_")})
+
+
+def _differences(stored: Submission, values: dict, rooms: list[dict]) -> dict[str, Any]:
+    newer = {k: v for k, v in stored.values.items() if values.get(k) != v}
+    if stored.rooms != rooms:
+        newer["专用教室"] = stored.rooms
+    return newer
 
 
 # from-status → to-status → roles allowed to make the move
@@ -84,10 +152,16 @@ SUBMISSION_MOVES: dict[str, dict[str, tuple[str, ...]]] = {
 
 
 def move_submission(acc: Account, sub: Submission, to: str, reason: str = "",
-                    request: HttpRequest | None = None) -> Submission:
-    """draft → submitted → returned (with reason) / accepted; the bureau may return accepted data."""
+                    request: HttpRequest | None = None, version: int | None = None) -> Submission:
+    """draft → submitted → returned (with reason) / accepted; the bureau may return accepted data.
+
+    A conditional update on the status (and on ``version``, the version the user decided on):
+    of two opposite decisions sent at once exactly one is made, the other is refused.
+    """
     if sub.pk is None or not sub.values:
         raise WorkflowError("尚未填报数据，不能提交")
+    if version is not None and version != sub.version:
+        raise _moved_meanwhile(sub)
     allowed = SUBMISSION_MOVES.get(sub.status, {}).get(to)
     if allowed is None:
         raise WorkflowError(f"当前状态为“{sub.get_status_display()}”，不能改为“{dict(Status.choices).get(to, to)}”")
@@ -95,24 +169,33 @@ def move_submission(acc: Account, sub: Submission, to: str, reason: str = "",
         raise PermissionDenied("无权执行此操作")
     if to == Status.RETURNED and not reason.strip():
         raise WorkflowError("退回时须填写退回原因")
-    if to == Status.SUBMITTED:
-        cy = CollectionYear.objects.filter(county=sub.school.county_id, year=sub.year).first()
-        if cy is not None and not cy.is_open and acc.role == Role.SCHOOL:
-            raise WorkflowError(f"{sub.year} 年度填报已关闭")
+    if to == Status.SUBMITTED and acc.role == Role.SCHOOL and _collection_closed(sub):
+        raise WorkflowError(f"{sub.year} 年度填报已关闭")
     before = {"status": sub.status, "return_reason": sub.return_reason}
-    sub.status = to
     now = timezone.now()
+    changes: dict[str, Any] = {"status": to, "return_reason": reason.strip() if to == Status.RETURNED else ""}
     if to == Status.SUBMITTED:
-        sub.submitted_at = now
+        changes["submitted_at"] = now
     if to == Status.ACCEPTED:
-        sub.accepted_at = now
-    sub.return_reason = reason.strip() if to == Status.RETURNED else ""
-    sub.save()
-    audit.record(acc.user, f"submission.{to}", request=request, county=sub.school.county,
-                 target=f"{sub.school} {sub.year} 年度", summary=f"状态改为“{sub.get_status_display()}”",
-                 before=before, after={"status": sub.status, "return_reason": sub.return_reason})
-    invalidate(sub.school.county_id, sub.year)
+        changes["accepted_at"] = now
+    with transaction.atomic():
+        made = Submission.objects.filter(pk=sub.pk, status=sub.status, version=sub.version).update(
+            **changes, updated_at=now, version=F("version") + 1)
+        if made != 1:
+            raise _moved_meanwhile(Submission.objects.get(pk=sub.pk))
+        for k, v in changes.items():
+            setattr(sub, k, v)
+        sub.version += 1
+        audit.record(acc.user, f"submission.{to}", request=request, county=sub.school.county,
+                     target=f"{sub.school} {sub.year} 年度", summary=f"状态改为“{sub.get_status_display()}”",
+                     before=before, after={"status": sub.status, "return_reason": sub.return_reason})
+        bump_revision(sub.school.county_id)
     return sub
+
+
+def _moved_meanwhile(current: Submission) -> WorkflowError:
+    return WorkflowError(f"操作未执行：该数据刚被他人处理，当前状态为“{current.get_status_display()}”"
+                         f"（第 {current.version} 版），请刷新页面后再决定")
 
 
 def _county_of_rows(ds: Dataset, county: County | None) -> tuple[County, list[str]]:
@@ -171,10 +254,11 @@ def import_county(ds: Dataset, year: int, county: County | None = None, acc: Acc
     audit.record(acc.user if acc else None, "import.county", request=request, county=county,
                  target=f"{county.name} {year} 年度", summary=f"导入全县数据：学校 {count} 所（审核通过）",
                  after={"schools": count, "source": ds.source})
-    invalidate(county.id, year)
+    bump_revision(county.id)
     return cy, count
 
 
+@transaction.atomic
 def save_county_values(acc: Account, cy: CollectionYear, values: dict, request: HttpRequest | None = None) -> None:
     before = dict(cy.county_values)
     cy.county_values = values
@@ -183,47 +267,82 @@ def save_county_values(acc: Account, cy: CollectionYear, values: dict, request: 
     old, new = audit.changed(before, values)
     audit.record(acc.user, "county.save", request=request, county=cy.county, target=str(cy),
                  summary="保存县级指标", before=old, after=new)
-    invalidate(cy.county_id, cy.year)
+    bump_revision(cy.county_id)
 
 
 PROBLEM_EDITABLE = ("owner", "measure", "deadline")
+# A 整改时限 outside these years is a typo (0001-01-01, 20255-01-01), not a plan.
+DEADLINE_YEARS = (2000, 2100)
+
+
+def _problem_values(problem: Problem) -> dict[str, Any]:
+    return {k: _plain(getattr(problem, k)) for k in PROBLEM_EDITABLE}
 
 
 def update_problem(acc: Account, problem: Problem, changes: dict[str, Any],
-                   request: HttpRequest | None = None) -> Problem:
-    """Owner, measure and deadline: the bureau, or the school for its own problems."""
+                   request: HttpRequest | None = None, version: int | None = None) -> Problem:
+    """Owner, measure and deadline: the bureau, or the school for its own problems.
+
+    ``version`` is the version the user edited; a newer stored one is a :class:`ConflictError`
+    naming the newer values, and nothing is saved.
+    """
     if acc.role == Role.INSPECTOR:
         raise PermissionDenied("督导专家不能修改整改信息")
-    if problem.status == ProblemStatus.CLOSED:
-        raise WorkflowError("问题已销号，不能修改")
-    before = {k: _plain(getattr(problem, k)) for k in PROBLEM_EDITABLE}
-    for k in PROBLEM_EDITABLE:
-        if k in changes:
-            blank = None if k == "deadline" else ""  # clearing a text is an empty text, never null
-            setattr(problem, k, blank if changes[k] is None else changes[k])
-    problem.save()
-    old, new = audit.changed(before, {k: _plain(getattr(problem, k)) for k in PROBLEM_EDITABLE})
-    if old or new:
-        audit.record(acc.user, "problem.edit", request=request, county=problem.county, target=_target(problem),
-                     summary="修改整改信息", before=old, after=new)
+    deadline = changes.get("deadline")
+    if deadline is not None and not DEADLINE_YEARS[0] <= deadline.year <= DEADLINE_YEARS[1]:
+        raise WorkflowError(f"整改时限“{deadline.isoformat()}”不合理：年份须在 {DEADLINE_YEARS[0]} 到 {DEADLINE_YEARS[1]} 之间")
+    with transaction.atomic():
+        stored = Problem.objects.select_for_update().get(pk=problem.pk)
+        wanted = {k: (None if k == "deadline" else "") if changes[k] is None else changes[k]  # a cleared text is ""
+                  for k in PROBLEM_EDITABLE if k in changes}
+        newer = {k: v for k, v in _problem_values(stored).items() if k in wanted and v != _plain(wanted[k])}
+        if conflict := _stale("此问题的整改信息", stored, version, newer):
+            raise conflict
+        if stored.status == ProblemStatus.CLOSED:
+            raise WorkflowError("问题已销号，不能修改")
+        before = _problem_values(stored)
+        made = Problem.objects.filter(pk=stored.pk, version=stored.version).update(**wanted, version=F("version") + 1)
+        if made != 1:
+            raise WorkflowError("保存失败：此问题正被他人修改，请刷新后重试")
+        stored.refresh_from_db()
+        old, new = audit.changed(before, _problem_values(stored))
+        if old or new:
+            audit.record(acc.user, "problem.edit", request=request, county=stored.county, target=_target(stored),
+                         summary="修改整改信息", before=old, after=new)
+    _copy(stored, problem)
     return problem
 
 
 def move_problem(acc: Account, problem: Problem, to: str, note: str = "",
-                 request: HttpRequest | None = None) -> Problem:
+                 request: HttpRequest | None = None, version: int | None = None) -> Problem:
+    """A conditional update on the status the user saw (and ``version``): of two opposite moves
+    sent at once exactly one is made."""
+    if version is not None and version != problem.version:
+        raise _problem_moved(problem)
     if to not in problem.allowed_transitions(acc.role):
         raise WorkflowError(f"当前状态为“{problem.get_status_display()}”，"
                             f"不能改为“{dict(ProblemStatus.choices).get(to, to)}”")
     if to == ProblemStatus.SUBMITTED and not problem.evidence.exists():
         raise WorkflowError("提交核验前须上传佐证材料")
     before = problem.status
-    problem.status = to
-    problem.closed_at = timezone.now() if to == ProblemStatus.CLOSED else None
-    problem.save()
-    audit.record(acc.user, f"problem.{to}", request=request, county=problem.county, target=_target(problem),
-                 summary=f"状态改为“{problem.get_status_display()}”" + (f"：{note}" if note else ""),
-                 before={"status": before}, after={"status": to})
+    closed_at = timezone.now() if to == ProblemStatus.CLOSED else None
+    with transaction.atomic():
+        made = Problem.objects.filter(pk=problem.pk, status=problem.status, version=problem.version).update(
+            status=to, closed_at=closed_at, version=F("version") + 1)
+        if made != 1:
+            problem.refresh_from_db()
+            raise _problem_moved(problem)
+        problem.status, problem.closed_at = to, closed_at
+        problem.version += 1
+        audit.record(acc.user, f"problem.{to}", request=request, county=problem.county, target=_target(problem),
+                     summary=f"状态改为“{problem.get_status_display()}”" + (f"：{note}" if note else ""),
+                     before={"status": before}, after={"status": to})
     return problem
+
+
+def _problem_moved(current: Problem) -> WorkflowError:
+    return WorkflowError(f"操作未执行：此问题刚被他人处理，当前状态为“{current.get_status_display()}”"
+                         f"（第 {current.version} 版），请刷新页面后再决定")
 
 
 EVIDENCE_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".ofd", ".zip")
@@ -278,27 +397,6 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-# ── administration ────────────────────────────────────────────────────────────────────────────
-
-
-def change_year(acc: Account, data, request: HttpRequest | None = None) -> CollectionYear:
-    """Open a new collection year, or open / close an existing one for school submissions."""
-    try:
-        year = int(data.get("year", ""))
-    except ValueError:
-        raise WorkflowError("年度须为四位数字，如 2024") from None
-    if not 2000 <= year <= 2100:
-        raise WorkflowError("年度须在 2000 到 2100 之间")
-    cy, created = CollectionYear.objects.get_or_create(county=acc.county, year=year)
-    if not created:
-        cy.is_open = data.get("is_open") == "1"
-        cy.save(update_fields=["is_open"])
-    audit.record(acc.user, "year.create" if created else "year.update", request=request, county=acc.county,
-                 target=str(cy), summary="开设年度" if created else ("开放填报" if cy.is_open else "关闭填报"),
-                 after={"year": year, "is_open": cy.is_open})
-    return cy
-
-
 def add_school(acc: Account, code: str, name: str, request: HttpRequest | None = None) -> School:
     """A school of the bureau's county, so that its account can be created before any data."""
     code, name = code.strip(), name.strip()
@@ -312,85 +410,3 @@ def add_school(acc: Account, code: str, name: str, request: HttpRequest | None =
     audit.record(acc.user, "school.create", request=request, county=acc.county, target=str(school),
                  summary="添加学校", after={"code": code, "name": name})
     return school
-
-
-def create_account(username: str, role: str, county: County, school: School | None, password: str,
-                   actor=None, request: HttpRequest | None = None) -> Account:
-    username = username.strip()
-    if role not in Role.values:
-        raise WorkflowError(f"未知角色“{role}”，可选：{'、'.join(Role.values)}")
-    if not username:
-        raise WorkflowError("请填写用户名")
-    if role == Role.SCHOOL and school is None:
-        raise WorkflowError("学校填报员须指定学校")
-    if school is not None and school.county_id != county.id:
-        raise WorkflowError("学校不属于该县(区)")
-    User = get_user_model()
-    try:
-        User._meta.get_field("username").run_validators(username)
-    except ValidationError:
-        raise WorkflowError("用户名最多 150 个字符，只能包含字母、数字和 @ . + - _") from None
-    if User.objects.filter(username=username).exists():
-        raise WorkflowError(f"用户名“{username}”已存在")
-    user = User(username=username)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise WorkflowError("密码不符合要求：" + "；".join(exc.messages)) from None
-    user.set_password(password)
-    user.save()
-    acc = Account.objects.create(user=user, role=role, county=county, school=school if role == Role.SCHOOL else None)
-    audit.record(actor, "user.create", request=request, county=county, target=username,
-                 summary=f"创建账号（{acc.get_role_display()}）",
-                 after={"username": username, "role": role, "school": school.code if school else None})
-    return acc
-
-
-def change_user(acc: Account, data, request: HttpRequest | None = None) -> None:
-    """Create an account in the bureau's county, (de)activate one, or set a new password."""
-    action = data.get("action")
-    if action == "create":
-        school = School.objects.filter(county=acc.county_id, code=data.get("school", "")).first()
-        create_account(data.get("username", ""), data.get("role", ""), acc.county, school,
-                       data.get("password", ""), acc.user, request)
-        return
-    target = Account.objects.filter(county=acc.county_id, user__username=data.get("username", "")).first()
-    if target is None:
-        raise WorkflowError("没有这个账号")
-    if target.user_id == acc.user_id:
-        raise WorkflowError("不能停用或重置自己的账号，请使用“修改密码”")
-    if action == "toggle":
-        target.user.is_active = not target.user.is_active
-        target.user.save(update_fields=["is_active"])
-        audit.record(acc.user, "user.active", request=request, county=acc.county, target=target.user.username,
-                     summary="启用账号" if target.user.is_active else "停用账号",
-                     before={"is_active": not target.user.is_active}, after={"is_active": target.user.is_active})
-    elif action == "password":
-        password = data.get("password", "")
-        try:
-            validate_password(password, target.user)
-        except ValidationError as exc:
-            raise WorkflowError("密码不符合要求：" + "；".join(exc.messages)) from None
-        target.user.set_password(password)
-        target.user.save(update_fields=["password"])
-        audit.record(acc.user, "user.password", request=request, county=acc.county, target=target.user.username,
-                     summary="重置密码")
-    else:
-        raise WorkflowError("未知操作")
-
-
-def change_standard(acc: Account, standard_id: str, profile_yaml: str, request: HttpRequest | None = None) -> None:
-    """The county's standard and local profile; a profile that does not load is refused."""
-    county = acc.county
-    before = {"standard_id": county.standard_id, "profile_yaml": county.profile_yaml}
-    county.standard_id, county.profile_yaml = standard_id, profile_yaml.replace("\r\n", "\n")
-    try:
-        standard_of(county)
-    except StandardError as exc:
-        raise WorkflowError(str(exc)) from None
-    county.save(update_fields=["standard_id", "profile_yaml"])
-    old, new = audit.changed(before, {"standard_id": county.standard_id, "profile_yaml": county.profile_yaml})
-    audit.record(acc.user, "standard.change", request=request, county=county, target=county.name,
-                 summary="修改评估标准或地方实施方案", before=old, after=new)
-    for year in county.years.values_list("year", flat=True):
-        invalidate(county.id, year)

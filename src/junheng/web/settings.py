@@ -40,12 +40,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # its Swagger UI assets are served from the package: /api/docs works offline
     "junheng.web.apps.WebConfig",
     "junheng.web.survey.apps.SurveyConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "junheng.web.middleware.ContentSecurityPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "junheng.web.middleware.RejectNulCharacters",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -75,8 +77,16 @@ DATABASES = {
     "default": dj_database_url.config(default=f"sqlite:///{DATA_DIR / 'junheng.sqlite3'}", conn_max_age=60)
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # WAL lets the dashboard read while a submission is being written.
-    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20}
+    # WAL lets pages read while a change is written; a writer waits (busy timeout) instead of
+    # failing with "database is locked"; every transaction.atomic() takes the write lock when it
+    # begins (IMMEDIATE), so a transaction that reads and then writes can never be refused midway.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+    }
+    # Tests run on a file (not shared-cache memory) so that concurrency tests meet real locking.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-junheng.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
@@ -99,8 +109,24 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+CSRF_FAILURE_VIEW = "junheng.web.system.csrf_failure"
 if os.environ.get("JUNHENG_HTTPS") == "1":
+    # Behind an HTTPS reverse proxy (README 生产部署): cookies only over HTTPS, HSTS, and the
+    # proxy's X-Forwarded-Proto tells Django the request came in over HTTPS.
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+
+# The client address for throttling and the audit log: REMOTE_ADDR, unless the request comes
+# from one of these reverse proxies, which then name the client in this header.
+TRUSTED_PROXIES = [p for p in os.environ.get("JUNHENG_TRUSTED_PROXIES", "").split(",") if p]
+TRUSTED_PROXY_HEADER = os.environ.get("JUNHENG_TRUSTED_PROXY_HEADER", "X-Forwarded-For")
+
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+                           "frame-ancestors 'none'")
+
+API_TOKEN_DAYS = int(os.environ.get("JUNHENG_API_TOKEN_DAYS", "90"))
 
 # Login throttling: this many failures per username and address within the window lock it out.
 LOGIN_FAILURE_LIMIT = 5
@@ -117,6 +143,12 @@ MEDIA_ROOT = DATA_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+# Any request body over this is refused before it is read (junheng.web.limits): the largest
+# upload (evidence, a county workbook) plus the form around it.
+# What one school may submit: its rooms are listed on its pages, so a runaway upload (300,000
+# rows) is refused instead of making every page of the school slow.
+SCHOOL_MAX_ROOMS = 500
+REQUEST_MAX_BYTES = int(os.environ.get("JUNHENG_MAX_REQUEST_MB", "25")) * 1024 * 1024
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "junheng"}}
 

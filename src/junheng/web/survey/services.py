@@ -23,7 +23,7 @@ from junheng.survey.questionnaire import (
 from junheng.survey.results import percent
 from junheng.web import audit
 from junheng.web.models import Account, Problem, School, Status, Submission
-from junheng.web.results import invalidate, standard_of
+from junheng.web.results import bump_revision, standard_of
 from junheng.web.services import WorkflowError
 
 from .models import Link, Response, Survey, SurveyState
@@ -138,7 +138,7 @@ def set_state(acc: Account, survey: Survey, state: str, version, request: HttpRe
     _bump(survey, version, state=state, closed_at=timezone.now() if state == SurveyState.CLOSED else None)
     audit.record(acc.user, f"survey.{state}", request=request, county=survey.county, target=str(survey),
                  summary="结束调查（结果用于 S1 社会认可度）" if state == SurveyState.CLOSED else "重新开放调查")
-    invalidate(survey.county_id, survey.year)
+    bump_revision(survey.county_id)
     return survey
 
 
@@ -153,7 +153,7 @@ def set_visits(acc: Account, survey: Survey, data, request: HttpRequest | None =
     audit.record(acc.user, "survey.visits", request=request, county=survey.county, target=str(survey),
                  summary="填写实地走访人数和满意人数", before=before,
                  after={"visited": visited, "visit_satisfied": satisfied})
-    invalidate(survey.county_id, survey.year)
+    bump_revision(survey.county_id)
     return survey
 
 
@@ -179,7 +179,7 @@ def set_official(acc: Account, survey: Survey, data, request: HttpRequest | None
     audit.record(acc.user, "survey.official", request=request, county=survey.county, target=str(survey),
                  summary="导入国家调查社会认可度" if rate is not None else "撤销国家调查社会认可度", before=before,
                  after={"official_rate": str(rate) if rate is not None else None, "official_source": source})
-    invalidate(survey.county_id, survey.year)
+    bump_revision(survey.county_id)
     return survey
 
 

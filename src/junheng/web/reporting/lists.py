@@ -1,54 +1,28 @@
-"""Files to download: the engine's 测算表, 问题清单 workbook and Word report for a year, and the
-web app's own tracking lists (问题清单 with rectification status, 成效清单)."""
+"""The web app's own tracking lists to download (问题清单 with rectification status, 成效清单); the
+engine's files are built per revision in :mod:`.files`."""
 
 from __future__ import annotations
 
 import io
-import tempfile
-from collections.abc import Callable
-from pathlib import Path
-from urllib.parse import quote
 
 import xlsxwriter
 from django.db.models import QuerySet
 from django.http import HttpResponse
 
-from junheng.io.export import write_evaluation_xlsx
-from junheng.io.problem_book import write_problem_book
 from junheng.io.xlsx import Styles, text_width
-from junheng.report import write_report
 from junheng.schema import STAGE_ZH
 
-from .models import CollectionYear, Problem
-from .results import evaluate_year, latest_state, result_of
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+from ..models import CollectionYear, Problem
+from ..results import latest_state, result_of
+from .files import XLSX, content_disposition
 
 
 def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 
-def _engine_file(writer: Callable, suffix: str, label: str, content_type: str) -> Callable[[CollectionYear], HttpResponse]:
-    def make(cy: CollectionYear) -> HttpResponse:
-        evaluation = evaluate_year(cy, official=True)
-        with tempfile.TemporaryDirectory(prefix="junheng-dl-") as folder:
-            path = Path(folder) / f"out{suffix}"
-            writer(evaluation, path)
-            content = path.read_bytes()
-        return attachment(content, f"{cy.county.name}{cy.year}年度{label}{suffix}", content_type)
-
-    return make
-
-
-ENGINE_OUTPUTS = {
-    "measures": _engine_file(write_evaluation_xlsx, ".xlsx", "测算表", XLSX),
-    "problem-book": _engine_file(write_problem_book, ".xlsx", "问题清单", XLSX),
-    "report": _engine_file(write_report, ".docx", "督导评估报告", DOCX),
-}
 OUTPUT_LABELS = [("measures", "测算表（Excel）"), ("problem-book", "问题清单（Excel，测算结果）"),
                  ("report", "督导评估报告（Word）"), ("problems", "问题清单与整改进度（Excel）"),
                  ("effects", "成效清单（Excel）")]
@@ -93,4 +67,6 @@ def problem_list(cy: CollectionYear, problems: QuerySet[Problem], closed_only: b
             sheet.write(2 + n, col, _cell(value), styles.wrap if col in (4, 11) else styles.text)
     sheet.freeze_panes(3, 2)
     workbook.close()
-    return attachment(buffer.getvalue(), f"{cy.county.name}{cy.year}年度{title}.xlsx", XLSX)
+    # Not the engine's 问题清单 file name: this one is the tracking list with the rectification status.
+    filename = f"{cy.county.name}{cy.year}年度{'成效清单' if closed_only else '问题清单（整改进度）'}.xlsx"
+    return attachment(buffer.getvalue(), filename, XLSX)

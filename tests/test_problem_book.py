@@ -102,3 +102,12 @@ def test_no_problems_says_so(tmp_path):
     book = openpyxl.load_workbook(write_problem_book(jiben, tmp_path / "none.xlsx"))
     assert book.sheetnames == ["问题清单"]
     assert book["问题清单"]["A5"].value == "未发现问题。"
+
+
+def test_one_county_book_is_written_to_exactly_the_path_given(youzhi, tmp_path):
+    """The web app writes to a temporary name (``x.xlsx.part12``) and moves it into place."""
+    from junheng.io.problem_book import write_problem_book
+
+    target = tmp_path / "2024-problem-book-r5.part123"
+    assert write_problem_book(youzhi, target) == target
+    assert target.is_file()

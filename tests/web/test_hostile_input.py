@@ -24,23 +24,24 @@ ACTIONS = ["edit", "evidence", "move", "create", "toggle", "password", "other"]
 
 def page_urls(world, problem) -> list[str]:
     values = {"year": world.year, "code": world.school_a.code, "pk": problem.pk, "evidence_id": 1,
-              "kind": "problems"}
+              "kind": "problems", "token": "x" * 40, "name": "visits", "qid": "social"}
     found = []
-    for pattern in page_patterns(urls.urlpatterns):
-        if pattern.name not in ("logout",):
+    for name, pattern in page_patterns(urls.urlpatterns):
+        if name not in ("logout",):
             names = pattern.pattern.converters.keys()
-            found.append(reverse(pattern.name, kwargs={k: values[k] for k in names}))
+            found.append(reverse(name, kwargs={k: values[k] for k in names}))
     assert len(found) > 20  # every capability app's pages, through the includes
     return found
 
 
-def page_patterns(patterns) -> list[URLPattern]:
+def page_patterns(patterns, namespace: str = "") -> list[tuple[str, URLPattern]]:
+    """(name to reverse, pattern) of every page route, through the apps' includes and namespaces."""
     found = []
     for p in patterns:
         if isinstance(p, URLPattern):
-            found.append(p)
+            found.append((namespace + p.name, p))
         elif isinstance(p, URLResolver) and not str(p.pattern).startswith("api/"):
-            found.extend(page_patterns(p.url_patterns))
+            found.extend(page_patterns(p.url_patterns, namespace + (f"{p.namespace}:" if p.namespace else "")))
     return found
 
 

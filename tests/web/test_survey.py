@@ -9,9 +9,9 @@ import time
 import pytest
 from django.test import Client
 
+from junheng.web.accounts.services import create_account
 from junheng.web.models import Account, CollectionYear, County, Problem, Role, School
 from junheng.web.results import bump_revision, result_of
-from junheng.web.services import create_account
 from junheng.web.survey import services
 from junheng.web.survey.models import Link, Rejection, Response, Survey
 from junheng.web.survey.respond import DEVICE_COOKIE, DEVICE_SALT, issue_ticket

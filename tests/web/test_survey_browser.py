@@ -3,7 +3,10 @@ refused, and the bureau's page shows the quota and the rate move without a reloa
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 from test_browser import CHROMIUM, browser, shot, sign_in  # noqa: F401  (the same Chromium fixtures)
 
 from junheng.web.models import Account
@@ -63,8 +66,9 @@ def test_phone_answers_stuffing_refused_bureau_page_updates(live_world, sign_in,
     shot(phone, "survey-phone-stuffing-refused")
     context.close()
 
-    bureau.wait_for_function("document.querySelector('#valid-count').innerText.startsWith('1 /')"
-                             " && document.querySelector('#rejected-count').innerText === '1'", timeout=15000)
+    # the page refreshes itself; expect() polls from outside (the pages' CSP forbids evaluated strings)
+    expect(bureau.locator("#valid-count")).to_have_text(re.compile(r"^1 /"), timeout=15000)
+    expect(bureau.locator("#rejected-count")).to_have_text("1", timeout=15000)
     assert bureau.locator("#combined-rate").inner_text() == "100.00%"
     assert parent_row.locator("td.valid").inner_text() == "1"
     assert parent_row.locator("td.rate").inner_text() == "100.00%"

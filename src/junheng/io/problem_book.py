@@ -202,9 +202,10 @@ def write_problem_books(evaluation, path: str | os.PathLike, *, scenario: str | 
 
 
 def write_problem_book(evaluation, path: str | os.PathLike, *, scenario: str | None = None) -> Path:
-    """Write the 问题清单 workbook of a one-county evaluation to ``path``."""
+    """Write the 问题清单 workbook of a one-county evaluation to exactly ``path`` (whatever its suffix:
+    the web app writes to a temporary name and moves it into place)."""
     counties = evaluation.counties
     if len(counties) != 1:
         raise ValueError(f"write_problem_book writes one county; the evaluation has {len(counties)}: "
                          "use write_problem_books")
-    return write_problem_books(evaluation, path, scenario=scenario)[0]
+    return _county_book(evaluation, counties[0], evaluation.problems, Path(path), scenario)

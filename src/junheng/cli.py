@@ -143,6 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="PATH", help="数据集（工作簿或 CSV 文件夹）")
     p.add_argument("--year", type=int, required=True, help="年度")
     p.set_defaults(run=run_load)
+
+    from junheng.plan.command import add_parser as add_plan_parser
+
+    add_plan_parser(commands)
     return parser
 
 

@@ -368,6 +368,12 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     except ImportError:
         pass
     try:
+        from junheng.plan import PlanError
+
+        errors.append(PlanError)
+    except ImportError:
+        pass
+    try:
         from junheng.web.commands import CommandError
 
         errors.append(CommandError)

@@ -43,23 +43,20 @@ def _budget(text: str | None) -> float | None:
 
 
 def run_plan(args: argparse.Namespace) -> None:
-    from junheng.cli import UsageError, _load, _write
+    from junheng.cli import _load, _write
     from junheng.plan import PlanError, apply_actions, load_costs, make_plan
     from junheng.plan.output import render, write_plan_json
     from junheng.plan.workbook import write_plan_xlsx
 
-    try:
-        costs = load_costs(args.costs)
-        budget = _budget(args.budget)
-        if args.years < 1:
-            raise PlanError(f"规划年数须为正整数，而不是 {args.years}")
-        for option in (args.xlsx, args.json):
-            if option and Path(option).resolve() == Path(args.path).resolve():
-                raise PlanError(f"输出文件不能覆盖输入数据：{option}")
-        dataset, standard, _ = _load(args.path, "youzhi-2017", args.profile)
-        plan = make_plan(dataset, standard, costs, budget, args.years, time_limit=args.time_limit)
-    except PlanError as exc:
-        raise UsageError(str(exc)) from None
+    costs = load_costs(args.costs)
+    budget = _budget(args.budget)
+    if args.years < 1:
+        raise PlanError(f"规划年数须为正整数，而不是 {args.years}")
+    for option in (args.xlsx, args.json):
+        if option and Path(option).resolve() == Path(args.path).resolve():
+            raise PlanError(f"输出文件不能覆盖输入数据：{option}")
+    dataset, standard, _ = _load(args.path, "youzhi-2017", args.profile)
+    plan = make_plan(dataset, standard, costs, budget, args.years, time_limit=args.time_limit)
     print(render(plan))
     _write("达标规划", args.xlsx, lambda p: write_plan_xlsx(plan, p))
     if args.json:

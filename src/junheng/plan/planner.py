@@ -232,14 +232,19 @@ def make_plan(dataset: Dataset, standard: Standard, costs: Costs | None = None, 
     units, schools, exchange = _facts(base_ev, costs)
     if "G11" not in targets:
         exchange = {k: {**v, "exchanged": None} for k, v in exchange.items()}
-    model = PlanModel(units, schools, params, costs, years, exchange, budget).build()
+    fixed_cost = sum(a.cost for a in fixed)
+    if budget is not None and fixed_cost > budget:
+        plan.min_cost = fixed_cost
+        return _infeasible(plan, [f"总预算 {budget:,.0f} 元不足：化解大班额、超规模与培训经费已需 {fixed_cost:,.0f} 元"], started)
+    model_budget = None if budget is None else budget - fixed_cost
+    model = PlanModel(units, schools, params, costs, years, exchange, model_budget).build()
     deadline = started + time_limit
     for rounds in range(1, MAX_ROUNDS + 1):
         plan.rounds = rounds
         result = model.solve(max(1.0, deadline - time.perf_counter()), gap)
         if result.values is None:
             if result.status == "infeasible":
-                return _diagnose(plan, model, costs, sum(a.cost for a in fixed), started, time_limit, gap)
+                return _diagnose(plan, model, costs, fixed_cost, started, time_limit, gap)
             raise PlanError("求解器在时限内未找到可行方案，请放宽时限（--time-limit）或检查数据")
         if model.violated_cuts(result.values):
             continue
@@ -251,7 +256,6 @@ def make_plan(dataset: Dataset, standard: Standard, costs: Costs | None = None, 
             continue
         plan.status, plan.actions, plan.after = result.status, actions, after
         plan.cost = sum(a.cost for a in actions)
-        fixed_cost = sum(a.cost for a in fixed)
         plan.lower_bound = min(plan.cost, result.bound + fixed_cost)
         plan.gap = 0.0 if plan.cost <= 0 else (plan.cost - plan.lower_bound) / plan.cost
         break
@@ -297,5 +301,5 @@ def _diagnose(plan: Plan, model: PlanModel, costs: Costs, fixed_cost: float, sta
         result = free.solve(time_limit, gap)
         if result.values is not None:
             plan.min_cost = result.objective + fixed_cost
-            binding = [f"总预算 {model.budget:,.0f} 元不足（不计预算时至少需 {plan.min_cost:,.0f} 元）"] + binding
+            binding = [f"总预算 {model.budget + fixed_cost:,.0f} 元不足（不计预算时至少需 {plan.min_cost:,.0f} 元）"] + binding
     return _infeasible(plan, binding or ["约束互相矛盾（未能定位）"], started)

@@ -143,8 +143,6 @@ def _targets(ev: Evaluation, costs: Costs) -> list[str]:
         for item in TARGET_ITEMS:
             if items.get(item, {}).get("pass") is None:
                 continue
-            if item == "G11" and not costs.enabled("transfer"):
-                continue
             if item not in out:
                 out.append(item)
     return out
@@ -223,6 +221,9 @@ def make_plan(dataset: Dataset, standard: Standard, costs: Costs | None = None, 
 
     checks = {s["school_code"]: s["checks"] for s in before.to_dict()["schools"]}
     fixed, binding = fixed_actions(dataset.schools.to_dicts(), checks, params, costs)
+    if not costs.enabled("transfer"):
+        binding += [f"{c['county_name']} G11 交流轮岗未达标（未启用“交流调配教师”措施）" for c in before.to_dict()["counties"]
+                    if c["areas"]["government"]["items"].get("G11", {}).get("pass") is False]
     if binding:
         return _infeasible(plan, binding, started)
     base = apply_actions(dataset, fixed)

@@ -54,11 +54,13 @@ class Milp:
     lower: list[float] = field(default_factory=list)
     upper: list[float] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
+    integer: list[bool] = field(default_factory=list)
     rows: list[tuple[dict[int, float], float, float, str]] = field(default_factory=list)
     _highs: highspy.Highs | None = None
     _rows_passed: int = 0
 
-    def var(self, name: str, cost: float = 0.0, upper: float = INF, lower: float = 0.0) -> int:
+    def var(self, name: str, cost: float = 0.0, upper: float = INF, lower: float = 0.0, integer: bool = True) -> int:
+        self.integer.append(integer)
         self.cost.append(cost)
         self.lower.append(lower)
         self.upper.append(upper)
@@ -79,8 +81,8 @@ class Milp:
         n = len(self.cost)
         h.addCols(n, np.array(self.cost, float), np.array(self.lower, float), np.array(self.upper, float), 0,
                   np.array([], np.int32), np.array([], np.int32), np.array([], float))
-        h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
-                                np.array([highspy.HighsVarType.kInteger] * n))
+        whole = np.flatnonzero(np.array(self.integer, bool)).astype(np.int32)
+        h.changeColsIntegrality(len(whole), whole, np.array([highspy.HighsVarType.kInteger] * len(whole)))
         self._highs = h
         self._rows_passed = 0
         return h
@@ -122,7 +124,8 @@ class Milp:
         """Which tagged constraints must give way: every row whose tag is in ``tags`` gets a slack
         column, the objective becomes the slacks' total (scaled per row), and the tags of the rows
         whose slack is used are returned."""
-        model = Milp(list(np.zeros(len(self.cost))), list(self.lower), list(self.upper), list(self.names))
+        model = Milp(list(np.zeros(len(self.cost))), list(self.lower), list(self.upper), list(self.names),
+                     list(self.integer))
         slacks = {}
         for i, (terms, lower, upper, tag) in enumerate(self.rows):
             terms = dict(terms)

@@ -1,6 +1,6 @@
 """The least-cost plan as a mixed-integer program (HiGHS), with the 差异系数 met by cuts.
 
-Decision variables are whole teachers, rooms, ㎡ and 元 (integers): recruits (by kind), 交流轮岗
+Decision variables are whole teachers and rooms (integers) and ㎡ and 元 (rounded up to whole units): recruits (by kind), 交流轮岗
 transfers (in and out per unit and kind, balanced per county, 学段 and kind, capped per year),
 骨干教师 培养 (only when the plan spans enough years), floor area built or converted, indoor sports
 halls (they count in L4 and L5), sports fields, equipment, multimedia rooms, music and art rooms
@@ -33,6 +33,10 @@ from junheng.schema import STAGE_ZH
 from junheng.standards import Params
 
 CV_MARGIN = 1e-7  # cut at c·(1 − margin): the engine judges unrounded CVs exactly
+# Floor area and equipment are solved as continuous amounts (equipment in thousands of 元, which keeps
+# the program well scaled) and rounded up to whole ㎡ and 元: every requirement only grows when an
+# amount grows, and the CVs are re-checked after rounding.
+CONTINUOUS = {"area_build": 1, "area_convert": 1, "hall": 1, "field": 1, "equip": 1000}
 ROOM_KINDS = ("音乐", "美术")
 
 
@@ -59,12 +63,29 @@ class PlanModel:
     var: dict[tuple, int] = field(default_factory=dict)
     budget_row: int | None = None
     tags: set[str] = field(default_factory=set)
+    scales: dict[int, int] = field(default_factory=dict)  # column → base units per unit of the column
 
     # ── building ────────────────────────────────────────────────────────────────────────────
 
     def _v(self, key: tuple, cost: float, upper: float = INF) -> int:
-        self.var[key] = self.milp.var(repr(key), cost, upper)
+        scale = CONTINUOUS.get(key[0])
+        if scale is None:
+            self.var[key] = self.milp.var(repr(key), cost, upper)
+        else:
+            self.var[key] = self.milp.var(repr(key), cost * scale, upper / scale, integer=False)
         return self.var[key]
+
+    def amounts(self, values: np.ndarray) -> dict[tuple, int]:
+        """The solution in whole units: teachers, rooms, ㎡ and 元 (continuous amounts rounded up)."""
+        out = {}
+        for key, col in self.var.items():
+            if key[0] == "z":
+                continue
+            scale = CONTINUOUS.get(key[0])
+            amount = round(values[col]) if scale is None else math.ceil(values[col] * scale - 1e-6)
+            if amount > 0:
+                out[key] = int(amount)
+        return out
 
     def build(self) -> PlanModel:
         c, years = self.costs, self.years
@@ -102,13 +123,14 @@ class PlanModel:
                         area = s.g3["music_min_area" if kind == "音乐" else "art_min_area"]
                         self._v(("room", s.code, kind, "build"),
                                 c.f("build.special_room") + math.ceil(area) * c.f("build.teaching_area"))
+        self.scales = {col: CONTINUOUS.get(key[0], 1) for key, col in self.var.items()}
         self._unit_rows()
         self._donor_rows()
         self._transfer_rows()
         self._g3_rows()
         for stage_units in self._by_stage().values():
             for ind in INDICATOR_IDS:
-                self.add_cut(stage_units, ind, {})
+                self.add_cut(stage_units, ind, None)
         if self.budget is not None:
             self.budget_row = self.milp.row(dict(enumerate(self.milp.cost)), upper=self.budget, tag="总预算")
         return self
@@ -156,7 +178,7 @@ class PlanModel:
             add(("hall", u.school_code))
             add(("field", u.school_code))
         elif ind == "L6":
-            add(("equip", u.school_code))
+            add(("equip", u.school_code), CONTINUOUS["equip"])
         else:
             add(("mm", u.school_code))
         return dict(terms)
@@ -263,14 +285,17 @@ class PlanModel:
             groups[(u.county, u.stage)].append(u)
         return groups
 
-    def added(self, values: np.ndarray | None, u: UnitFacts, ind: str) -> float:
-        if values is None:
+    def added(self, amounts: dict[int, int] | None, u: UnitFacts, ind: str) -> float:
+        """What the solution adds to the unit's resource, in whole units (school's for L4–L7)."""
+        if not amounts:
             return 0.0
-        return sum(coef * round(values[col]) for col, coef in self.delta(u, ind).items())
+        return sum(coef / self.scales[col] * amounts.get(col, 0) for col, coef in self.delta(u, ind).items())
 
-    def cv(self, stage_units: list[UnitFacts], ind: str, values: np.ndarray | None) -> tuple[float, np.ndarray, np.ndarray]:
+
+
+    def cv(self, stage_units: list[UnitFacts], ind: str, amounts: dict[int, int] | None) -> tuple[float, np.ndarray, np.ndarray]:
         """(CV, weights, deviations) of one county × 学段 × indicator at a solution (None: the data)."""
-        x = np.array([u.value(ind, self.added(values, u, ind)) for u in stage_units])
+        x = np.array([u.value(ind, self.added(amounts, u, ind)) for u in stage_units])
         w = np.array([u.students for u in stage_units], float)
         w /= w.sum()
         mean = float(w @ x)
@@ -278,11 +303,10 @@ class PlanModel:
         sd = math.sqrt(float(w @ (d * d)))
         return (sd / mean if mean > 0 else math.inf), w, d
 
-    def add_cut(self, stage_units: list[UnitFacts], ind: str, values: dict | np.ndarray | None,
+    def add_cut(self, stage_units: list[UnitFacts], ind: str, amounts: dict[int, int] | None,
                 margin: float = CV_MARGIN) -> bool:
         """Add the outer-approximation cut of one CV at a solution; True if one was added."""
-        solution = values if isinstance(values, np.ndarray) else None
-        _, w, d = self.cv(stage_units, ind, solution)
+        _, w, d = self.cv(stage_units, ind, amounts)
         sd = math.sqrt(float(w @ (d * d)))
         if sd == 0 or len(stage_units) < 2:
             return False
@@ -302,8 +326,12 @@ class PlanModel:
         self.milp.row({k: t / scale for k, t in terms.items()}, upper=-constant / scale, tag=tag)
         return True
 
+    def column_amounts(self, values: np.ndarray) -> dict[int, int]:
+        return {self.var[key]: amount for key, amount in self.amounts(values).items()}
+
     def violated_cuts(self, values: np.ndarray) -> int:
         """Add a cut for every CV the solution leaves above its maximum (by this module's floats)."""
+        values = self.column_amounts(values)
         added = 0
         for stage_units in self._by_stage().values():
             maximum = float(self.params[f"cv.max.{stage_units[0].stage}"])
@@ -315,6 +343,7 @@ class PlanModel:
 
     def cut_failing(self, failing: list[tuple[str, str, str]], values: np.ndarray) -> None:
         """Cuts for CVs the engine still judged too high, with a wider margin."""
+        values = self.column_amounts(values)
         groups = self._by_stage()
         for county, stage, ind in failing:
             if (county, stage) in groups:
@@ -324,4 +353,4 @@ class PlanModel:
         return self.milp.solve(time_limit, gap)
 
     def solution(self, values: np.ndarray) -> dict[tuple, int]:
-        return {key: int(round(values[col])) for key, col in self.var.items() if key[0] != "z" and round(values[col])}
+        return self.amounts(values)

@@ -19,13 +19,13 @@ from junheng.evaluate import Evaluation, evaluate
 from junheng.plan import makers
 from junheng.plan.actions import Action, apply_actions
 from junheng.plan.costs import Costs
-from junheng.standards import Standard
+from junheng.standards import Params, Standard
 
 ROUNDS = 6
 
 
-def naive_plan(dataset: Dataset, base_ev: Evaluation, fixed: list[Action], standard: Standard, costs: Costs,
-               years: int, targets: list[str]) -> tuple[list[Action], bool]:
+def naive_plan(dataset: Dataset, base_ev: Evaluation, fixed: list[Action], standard: Standard, params: Params,
+               costs: Costs, years: int, targets: list[str]) -> tuple[list[Action], bool]:
     """(actions, whether they pass when re-evaluated)."""
     from junheng.plan.planner import failures
 
@@ -87,16 +87,15 @@ def naive_plan(dataset: Dataset, base_ev: Evaluation, fixed: list[Action], stand
         if not failures(ev, targets):
             return actions, True
     if "G11" in targets and costs.enabled("transfer"):
-        actions += _rotations(ev, costs)
+        actions += _rotations(ev, params, costs)
         ev = evaluate(apply_actions(dataset, actions), standard)
     return actions, not failures(ev, targets)
 
 
-def _rotations(ev: Evaluation, costs: Costs) -> list[Action]:
+def _rotations(ev: Evaluation, params: Params, costs: Costs) -> list[Action]:
     """G11 met the plain way: the fewest extra 骨干教师 rotations (exchanged in pairs, so no school's
     staffing changes) that bring both the 10% and the 20% parts to a pass."""
     actions = []
-    params = next(iter(ev.params_by_year.values()))
     rate, share = params["G11.min_exchange_rate"], params["G11.min_key_share"]
     for row in ev.dataset.county.iter_rows(named=True) if ev.dataset.county is not None else ():
         eligible, exchanged, key = row.get("exchange_eligible"), row.get("exchanged"), row.get("exchanged_key")

@@ -30,7 +30,7 @@ from junheng.plan.fixed import fixed_actions
 from junheng.plan.levers import INDICATOR_IDS, UnitFacts, exact_resource, exact_share, needs
 from junheng.plan.model import PlanModel, SchoolFacts
 from junheng.schema import STAGE_ZH
-from junheng.standards import Standard
+from junheng.standards import Params, Standard
 
 MAX_ROUNDS = 60
 TARGET_ITEMS = ("G3", "G4", "G5", "G11", "Q4")
@@ -102,8 +102,7 @@ def failing_cvs(ev: Evaluation) -> list[tuple[str, str, str]]:
             if s.get("applicable") for ind, e in s["indicators"].items() if e["cv_pass"] is not True]
 
 
-def _facts(ev: Evaluation, costs: Costs) -> tuple[list[UnitFacts], dict[str, SchoolFacts], dict[str, dict]]:
-    params = next(iter(ev.params_by_year.values()))
+def _facts(ev: Evaluation, params: Params, costs: Costs) -> tuple[list[UnitFacts], dict[str, SchoolFacts], dict[str, dict]]:
     units, missing = [], []
     for row in ev.units.iter_rows(named=True):
         resource = {ind: exact_resource(ind, row, params) for ind in INDICATOR_IDS}
@@ -211,7 +210,7 @@ def make_plan(dataset: Dataset, standard: Standard, costs: Costs | None = None, 
         notes.append(f"数据含 {len(all_years)} 个年度，按最新的 {year} 年度编制规划")
     dataset = _year_only(dataset, year)
     before = evaluate(dataset, standard)
-    params = before.params_by_year[year]
+    params = standard.at(year)
     targets = _targets(before, costs)
     plan = Plan("optimal", standard, costs, year, years, budget, before, targets=targets, notes=notes)
     if not before.units.height:
@@ -230,7 +229,7 @@ def make_plan(dataset: Dataset, standard: Standard, costs: Costs | None = None, 
     base_ev = evaluate(base, standard)
     certified = {r["school_code"]: r["certified_teachers"] is not None for r in base.schools.iter_rows(named=True)}
 
-    units, schools, exchange = _facts(base_ev, costs)
+    units, schools, exchange = _facts(base_ev, params, costs)
     if "G11" not in targets:
         exchange = {k: {**v, "exchanged": None} for k, v in exchange.items()}
     fixed_cost = sum(a.cost for a in fixed)
@@ -266,7 +265,7 @@ def make_plan(dataset: Dataset, standard: Standard, costs: Costs | None = None, 
 
     from junheng.plan.naive import naive_plan
 
-    plan.naive_actions, plan.naive_passes = naive_plan(dataset, base_ev, fixed, standard, costs, years, targets)
+    plan.naive_actions, plan.naive_passes = naive_plan(dataset, base_ev, fixed, standard, params, costs, years, targets)
     plan.naive_cost = sum(a.cost for a in plan.naive_actions)
     if plan.naive_passes and plan.naive_cost < plan.cost and (budget is None or plan.naive_cost <= budget):
         # Only within the solver's gap: keep the cheaper of the two proven plans.

@@ -50,6 +50,8 @@ PAGE_RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "effects": ("own", ("year",)),
     "reports": ("403", ("year",)),
     "download": ("own", ("year", "kind")),
+    "plan": ("403", ("year",)),
+    "plan_adopt": ("403", ("year", "pk")),
 }
 def named_patterns() -> list[str]:
     return [p.name for p in urls.urlpatterns if isinstance(p, URLPattern)]

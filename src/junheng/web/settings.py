@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "junheng.web.apps.WebConfig",
+    "junheng.planning.apps.PlanningConfig",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,7 @@
 from django.urls import path, register_converter
 
+from junheng.planning import views as planning
+
 from . import views
 from .api import api
 
@@ -49,5 +51,7 @@ urlpatterns = [
     path("<year:year>/effects/", views.effects_view, name="effects"),
     path("<year:year>/reports/", views.reports_view, name="reports"),
     path("<year:year>/download/<str:kind>/", views.download_view, name="download"),
+    path("<year:year>/plan/", planning.plan_view, name="plan"),
+    path("<year:year>/plan/<id:pk>/adopt/", planning.adopt_view, name="plan_adopt"),
     path("api/", api.urls),
 ]

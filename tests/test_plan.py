@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import docx
 import openpyxl
 import polars as pl
 import pytest
@@ -164,7 +165,8 @@ def demo_book(tmp_path_factory):
 
 def test_cli_end_to_end_on_the_demo_data(demo_book, tmp_path, standard):
     book, out, data = tmp_path / "规划.xlsx", tmp_path / "plan.json", tmp_path / "规划后数据"
-    result = junheng("plan", demo_book, "--xlsx", book, "--json", out, "--write-data", data)
+    report = tmp_path / "报告.docx"
+    result = junheng("plan", demo_book, "--xlsx", book, "--json", out, "--write-data", data, "--docx", report)
     assert result.returncode == 0, result.stderr
     assert "求解状态：最优" in result.stdout and "节省" in result.stdout and "HiGHS" not in result.stdout
     assert "规划后达标" in result.stdout
@@ -185,6 +187,11 @@ def test_cli_end_to_end_on_the_demo_data(demo_book, tmp_path, standard):
     assert sheets == ["规划摘要", "各校措施", "分项汇总", "逐年复核", "差异系数前后", "评估单元前后", "朴素方案"]
     rows = list(openpyxl.load_workbook(book, read_only=True)["各校措施"].iter_rows(values_only=True))
     assert any("调入" in str(r[5]) for r in rows) and any("调出" in str(r[5]) for r in rows)
+    # the county report gets its 达标规划 chapter
+    paragraphs = [p.text for p in docx.Document(str(report)).paragraphs]
+    chapter = next(i for i, text in enumerate(paragraphs) if text.endswith("、达标规划"))
+    assert "节省" in paragraphs[chapter + 1] and "复核" in paragraphs[chapter + 1]
+    assert any("各校措施" in text for text in paragraphs[chapter:])
 
 
 def test_cli_infeasible_budget_and_bad_cost_file(demo_book, tmp_path):

@@ -19,6 +19,7 @@ def add_parser(commands) -> None:
     p.add_argument("--xlsx", metavar="规划.xlsx", required=True, help="输出的达标规划工作簿")
     p.add_argument("--json", metavar="FILE", help="同时写出规划 JSON")
     p.add_argument("--write-data", metavar="DIR", help="写出按规划调整后的数据集（CSV 文件夹），供独立复核")
+    p.add_argument("--docx", metavar="报告.docx", help="同时写出含“达标规划”一章的县域评估报告（Word）")
     p.set_defaults(run=run_plan)
 
 
@@ -69,3 +70,10 @@ def run_plan(args: argparse.Namespace) -> None:
         _write("按规划调整后的数据", args.write_data, lambda p: write_dataset_csv(data, p))
     elif args.write_data:
         print("规划不可行，未写出调整后的数据。")
+    if args.docx:
+        from junheng.plan.output import plan_dict
+        from junheng.report import write_reports
+
+        chapter = plan_dict(plan)["plan"]
+        for path in write_reports(plan.before, args.docx, plan=chapter):
+            print(f"已写出报告：{path}")

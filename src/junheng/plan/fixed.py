@@ -4,7 +4,7 @@ These do not trade off against the resource levers, so they are decided first, t
 optimal and in the naive plan, and the optimisation starts from the data with them applied:
 
 - G5: a 学段 whose largest class exceeds the limit gets the fewest extra classes k ≥ 1 with
-  ⌈pupils / (classes + k)⌉ within the limit; its largest class is then at the limit.
+  ceil(pupils / (classes + k)) within the limit; its largest class is then at the limit.
 - G4: pupils beyond the size limit move to schools of the same 学段 in the same county, preferring
   the same 城乡类型 (the data has no 片区; the 城乡类型 stands in for it), public schools only, each receiver
   staying within

@@ -13,8 +13,8 @@ converted from spare ordinary rooms or built. Constraints:
 - G3 per school (one music and one art room per 12 classes, separate or combined by the parameter);
 - G11 (when the county sheet has it): the plan's transfers count as 交流轮岗, 骨干 ones in the 20%;
 - each of the 14 CVs ≤ its maximum. CV ≤ c is ‖√w·(x − x̄)‖ ≤ c·x̄, a second-order cone in the
-  resources; its outer approximation at a point x⁰ is the linear cut Σ w_u (d⁰_u − c·S⁰) x_u ≤ 0
-  (d⁰ = x⁰ − x̄⁰, S⁰ = ‖√w·d⁰‖), valid everywhere by Cauchy–Schwarz. Cuts are added at the
+  resources; its outer approximation at a point x_0 is the linear cut Σ w_u (d_0_u − c·S_0) x_u ≤ 0
+  (d_0 = x_0 − x̄_0, S_0 = ‖√w·d_0‖), valid everywhere by Cauchy–Schwarz. Cuts are added at the
   current data and at every solution whose CV is too high, until the engine's re-evaluation passes.
 """
 

@@ -48,8 +48,8 @@ def _select_county(result: dict, county_code: str | None, year: int | None) -> d
 
 
 def _write(evaluation: Any, result: dict, county: dict, docx_path: Path, pdf_path: Path | None,
-           today: dt.date | None) -> Path:
-    document = CountyReport(result, county, evaluation.standard, today or dt.date.today()).build()
+           today: dt.date | None, plan: dict | None = None) -> Path:
+    document = CountyReport(result, county, evaluation.standard, today or dt.date.today(), plan=plan).build()
     _save_atomically(document, docx_path)
     if pdf_path is not None:
         docx_to_pdf(docx_path, pdf_path)
@@ -57,13 +57,15 @@ def _write(evaluation: Any, result: dict, county: dict, docx_path: Path, pdf_pat
 
 
 def write_report(evaluation: Any, docx_path: str | Path, pdf_path: str | Path | None = None, *,
-                 county: str | None = None, year: int | None = None, today: dt.date | None = None) -> Path:
-    """Write the report of one county (``county``: its code or name; needed when there are several)."""
+                 county: str | None = None, year: int | None = None, today: dt.date | None = None,
+                 plan: dict | None = None) -> Path:
+    """Write the report of one county (``county``: its code or name; needed when there are several);
+    ``plan`` (the 达标规划 of ``junheng.plan``) adds its chapter."""
     if pdf_path is not None and find_soffice() is None:
         raise PdfConverterMissing()
     result = evaluation.to_dict()
     chosen = _select_county(result, county, year)
-    return _write(evaluation, result, chosen, Path(docx_path), Path(pdf_path) if pdf_path else None, today)
+    return _write(evaluation, result, chosen, Path(docx_path), Path(pdf_path) if pdf_path else None, today, plan)
 
 
 def _county_suffix(county: dict, counties: list[dict]) -> str:
@@ -87,7 +89,7 @@ def _target(path: Path, extension: str, county: dict, counties: list[dict]) -> P
 
 
 def write_reports(evaluation: Any, docx_path: str | Path, pdf_path: str | Path | None = None, *,
-                  today: dt.date | None = None) -> list[Path]:
+                  today: dt.date | None = None, plan: dict | None = None) -> list[Path]:
     """One report per county: the given file for a single county, ``<stem>_<县名>`` for several;
     a folder (or a name without .docx/.pdf) receives ``<县名>评估报告.docx`` for each county."""
     if pdf_path is not None and find_soffice() is None:
@@ -98,6 +100,6 @@ def write_reports(evaluation: Any, docx_path: str | Path, pdf_path: str | Path |
         _select_county(result, None, None)  # raises the Chinese "no county" error
     return [
         _write(evaluation, result, county, _target(Path(docx_path), ".docx", county, counties),
-               _target(Path(pdf_path), ".pdf", county, counties) if pdf_path else None, today)
+               _target(Path(pdf_path), ".pdf", county, counties) if pdf_path else None, today, plan)
         for county in counties
     ]

@@ -226,3 +226,29 @@ def test_split_facilities_of_a_through_school_count_through_their_shares(standar
     floor = next(p["floor_shortfall"] for p in shortfalls if p["stage"] == "junior")
     assert floor <= added <= max(p["school_shortfall"] for p in shortfalls)
     assert failures(plan.after, plan.targets) == []
+
+
+def test_a_county_that_already_passes_needs_nothing(demo_plan, standard):
+    planned = apply_actions(demo_dataset(), demo_plan.actions)
+    again = make_plan(planned, standard)
+    assert again.status == "optimal" and again.actions == [] and again.cost == 0 and again.naive_cost == 0
+
+
+def test_key_teachers_are_trained_only_when_the_plan_spans_the_training_years(standard):
+    """L2 (骨干) cannot be recruited: in one year only transfers can fill it; over the training years
+    培养 can, counted from the year the training ends."""
+    data = demo_dataset()
+    code = "3301010029"  # a village 小学
+    schools = data.schools.with_columns(
+        pl.when(pl.col("school_code") == code).then(0).otherwise(pl.col("primary_key_teachers"))
+        .alias("primary_key_teachers"))
+    data = type(data)(schools, data.rooms, data.county, data.monitoring)
+    costs = load_costs().without("transfer")
+    one = make_plan(data, standard, costs=costs)
+    assert one.status == "infeasible" and any("L2" in b for b in one.binding)
+    two = make_plan(data, standard, costs=load_costs(), years=2)
+    assert two.status == "optimal"
+    trained = [a for a in two.actions if a.lever == "train"]
+    if trained:
+        assert all(a.year == 2 and "培养" in a.text for a in trained)
+    assert failures(two.after, two.targets) == []

@@ -223,8 +223,7 @@ def make_plan(dataset: Dataset, standard: Standard, costs: Costs | None = None, 
     if not costs.enabled("transfer"):
         binding += [f"{c['county_name']} G11 交流轮岗未达标（未启用“交流调配教师”措施）" for c in before.to_dict()["counties"]
                     if c["areas"]["government"]["items"].get("G11", {}).get("pass") is False]
-    if binding:
-        return _infeasible(plan, binding, started)
+    plan.binding = binding  # what the fixed actions cannot do; the program may name more
     base = apply_actions(dataset, fixed)
     base_ev = evaluate(base, standard)
     certified = {r["school_code"]: r["certified_teachers"] is not None for r in base.schools.iter_rows(named=True)}
@@ -235,7 +234,8 @@ def make_plan(dataset: Dataset, standard: Standard, costs: Costs | None = None, 
     fixed_cost = sum(a.cost for a in fixed)
     if budget is not None and fixed_cost > budget:
         plan.min_cost = fixed_cost
-        return _infeasible(plan, [f"总预算 {budget:,.0f} 元不足：化解大班额、超规模与培训经费已需 {fixed_cost:,.0f} 元"], started)
+        return _infeasible(plan, plan.binding + [
+            f"总预算 {budget:,.0f} 元不足：化解大班额、超规模与培训经费已需 {fixed_cost:,.0f} 元"], started)
     model_budget = None if budget is None else budget - fixed_cost
     model = PlanModel(units, schools, params, costs, years, exchange, model_budget).build()
     deadline = started + time_limit
@@ -245,7 +245,11 @@ def make_plan(dataset: Dataset, standard: Standard, costs: Costs | None = None, 
         if result.values is None:
             if result.status == "infeasible":
                 return _diagnose(plan, model, costs, fixed_cost, started, time_limit, gap)
+            if plan.binding:
+                return _infeasible(plan, plan.binding, started)
             raise PlanError("求解器在时限内未找到可行方案，请放宽时限（--time-limit）或检查数据")
+        if plan.binding:  # the program alone is feasible, but the fixed part is not
+            return _infeasible(plan, plan.binding, started)
         if model.violated_cuts(result.values):
             continue
         actions = fixed + model_actions(model, result.values, certified)
@@ -302,4 +306,4 @@ def _diagnose(plan: Plan, model: PlanModel, costs: Costs, fixed_cost: float, sta
         if result.values is not None:
             plan.min_cost = result.objective + fixed_cost
             binding = [f"总预算 {model.budget + fixed_cost:,.0f} 元不足（不计预算时至少需 {plan.min_cost:,.0f} 元）"] + binding
-    return _infeasible(plan, binding or ["约束互相矛盾（未能定位）"], started)
+    return _infeasible(plan, plan.binding + binding or ["约束互相矛盾（未能定位）"], started)

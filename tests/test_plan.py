@@ -242,13 +242,14 @@ def test_key_teachers_are_trained_only_when_the_plan_spans_the_training_years(st
     schools = data.schools.with_columns(
         pl.when(pl.col("school_code") == code).then(0).otherwise(pl.col("primary_key_teachers"))
         .alias("primary_key_teachers"))
-    data = type(data)(schools, data.rooms, data.county, data.monitoring)
+    county = data.county.with_columns(pl.col("exchanged").alias("exchanged_key"))  # G11 met: transfers optional
+    data = type(data)(schools, data.rooms, county, data.monitoring)
     costs = load_costs().without("transfer")
     one = make_plan(data, standard, costs=costs)
-    assert one.status == "infeasible" and any("L2" in b for b in one.binding)
-    two = make_plan(data, standard, costs=load_costs(), years=2)
+    assert one.status == "infeasible" and any("枫林小学小学L2" in b for b in one.binding)
+    two = make_plan(data, standard, costs=costs, years=2)
     assert two.status == "optimal"
     trained = [a for a in two.actions if a.lever == "train"]
-    if trained:
-        assert all(a.year == 2 and "培养" in a.text for a in trained)
+    assert trained and all(a.school_code == code and a.year == 2 and "培养" in a.text for a in trained)
+    assert two.yearly[0]["targets_pass"] is False and two.yearly[1]["targets_pass"] is True
     assert failures(two.after, two.targets) == []

@@ -17,14 +17,18 @@ pytestmark = pytest.mark.django_db
 RECEIVERS = ("3301010004", "3301010005", "3301010006")
 
 
-@pytest.fixture
-def world(db):
+def _world():
     from conftest import SCHOOL_CODES, make_world
     from junheng.demo import demo_dataset
 
     ds = demo_dataset()
     keep = pl.col("school_code").is_in(SCHOOL_CODES + RECEIVERS)
     return make_world(replace(ds, schools=ds.schools.filter(keep), rooms=ds.rooms.filter(keep)))
+
+
+@pytest.fixture
+def world(db):
+    return _world()
 
 
 def _run(client, year, **data):
@@ -96,3 +100,53 @@ def test_roles_and_stale_plans(world, login):
     assert inspector.post(reverse("plan", args=[world.year]), {"years": "1"}).status_code == 404
     school = login(world.user_a)
     assert school.get(reverse("plan", args=[world.year])).status_code == 403
+
+
+@pytest.fixture
+def committed_world(transactional_db):
+    return _world()
+
+
+def test_two_bureau_users_adopting_the_same_version_at_once_write_once(committed_world):
+    """Real threads, each with its own database connection: one adoption wins, the other is refused,
+    and no measure is written twice. On PostgreSQL they run at once; the in-memory SQLite test
+    database (shared cache, which ignores the busy timeout) takes them one after the other."""
+    import threading
+
+    from django.db import connection
+
+    from junheng.planning import services
+    from junheng.web.models import Account
+    from junheng.web.services import WorkflowError
+
+    world = committed_world
+    acc = Account.objects.get(user=world.bureau)
+    plan = services.run_plan(acc, world.cy, None, 1, "")
+    indexes = list(range(len(plan.result["actions"])))
+    at_once = connection.vendor != "sqlite"
+    outcomes, barrier = [], threading.Barrier(2 if at_once else 1)
+
+    def adopt() -> None:
+        try:
+            barrier.wait()
+            outcomes.append(services.adopt(acc, world.cy, plan, indexes, 0))
+        except WorkflowError as exc:
+            outcomes.append(str(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=adopt) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+        if not at_once:
+            thread.join()
+    for thread in threads:
+        thread.join()
+    assert len(outcomes) == 2
+    assert sum(1 for o in outcomes if isinstance(o, int) and o > 0) == 1
+    assert any(isinstance(o, str) and "已被他人更新" in o for o in outcomes)
+    plan.refresh_from_db()
+    assert plan.version == 1
+    for problem in Problem.objects.filter(measure__contains="【达标规划】"):
+        lines = problem.measure.splitlines()
+        assert len(lines) == len(set(lines))

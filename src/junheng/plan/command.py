@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import math
 from pathlib import Path
 
 
@@ -23,41 +22,23 @@ def add_parser(commands) -> None:
     p.set_defaults(run=run_plan)
 
 
-def _budget(text: str | None) -> float | None:
-    from junheng.plan.costs import PlanError
-
-    if text is None:
-        return None
-    cleaned = text.replace(",", "").replace("，", "").strip()
-    factor = 1
-    if cleaned.endswith("万元"):
-        cleaned, factor = cleaned[:-2], 10_000
-    elif cleaned.endswith("元"):
-        cleaned = cleaned[:-1]
-    try:
-        value = float(cleaned) * factor
-    except ValueError:
-        raise PlanError(f"预算“{text}”不是金额（如 3000000 或 300万元）") from None
-    if not math.isfinite(value) or value < 0:
-        raise PlanError(f"预算“{text}”须为非负金额")
-    return value
-
-
 def run_plan(args: argparse.Namespace) -> None:
     from junheng.cli import _load, _write
     from junheng.plan import PlanError, apply_actions, load_costs, make_plan
+    from junheng.plan.costs import parse_budget
     from junheng.plan.output import render, write_plan_json
     from junheng.plan.workbook import write_plan_xlsx
 
     costs = load_costs(args.costs)
-    budget = _budget(args.budget)
+    budget = parse_budget(args.budget)
     if args.years < 1:
         raise PlanError(f"规划年数须为正整数，而不是 {args.years}")
     for option in (args.xlsx, args.json):
         if option and Path(option).resolve() == Path(args.path).resolve():
             raise PlanError(f"输出文件不能覆盖输入数据：{option}")
     dataset, standard, _ = _load(args.path, "youzhi-2017", args.profile)
-    plan = make_plan(dataset, standard, costs, budget, args.years, time_limit=args.time_limit)
+    plan = make_plan(dataset, standard, costs, None if budget is None else float(budget), args.years,
+                     time_limit=args.time_limit)
     print(render(plan))
     _write("达标规划", args.xlsx, lambda p: write_plan_xlsx(plan, p))
     if args.json:

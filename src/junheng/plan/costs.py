@@ -9,6 +9,7 @@ collected and reported in Chinese, naming the file and the key (the CLI exits 2)
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -77,8 +78,8 @@ def _number(value: Any) -> Fraction | None:
         return None
 
 
-def _defaults() -> Costs:
-    data = _read(DEFAULTS)
+def _defaults(data: dict | None = None) -> Costs:
+    data = data or _read(DEFAULTS)
     entries = {}
     for section in ("costs", "limits"):
         for key, spec in data[section].items():
@@ -88,7 +89,8 @@ def _defaults() -> Costs:
 
 def load_costs(path: str | Path | None = None) -> Costs:
     """The default costs, overridden by the file at ``path`` when given."""
-    costs = _defaults()
+    defaults = _read(DEFAULTS)
+    costs = _defaults(defaults)
     if path is None:
         return costs
     path = Path(path)
@@ -107,8 +109,8 @@ def load_costs(path: str | Path | None = None) -> Costs:
             continue
         for key, spec in given.items():
             base = costs.entries.get(key)
-            if base is None or (section == "costs") != (key in _defaults_section("costs")):
-                known = "、".join(_defaults_section(section))
+            if base is None or key not in defaults[section]:
+                known = "、".join(defaults[section])
                 errors.append(f"{section}.{key}：没有这一项（可用：{known}）")
                 continue
             raw = spec.get("value") if isinstance(spec, dict) else spec
@@ -141,5 +143,16 @@ def load_costs(path: str | Path | None = None) -> Costs:
     return Costs(name, entries, levers, (name,))
 
 
-def _defaults_section(section: str) -> list[str]:
-    return list(_read(DEFAULTS)[section])
+def parse_budget(text: str | None) -> Decimal | None:
+    """A budget as typed: ``3000000``, ``3,000,000``, ``300万``, ``300万元``; None when blank."""
+    if text is None or not text.strip():
+        return None
+    cleaned = text.replace(",", "").replace("，", "").strip().removesuffix("元")
+    factor = Decimal(10_000) if cleaned.endswith("万") else Decimal(1)
+    try:
+        value = Decimal(cleaned.removesuffix("万")) * factor
+    except InvalidOperation:
+        raise PlanError(f"预算“{text}”不是金额（如 3000000 或 300万元）") from None
+    if not value.is_finite() or value < 0 or value >= Decimal(10) ** 15:
+        raise PlanError(f"预算“{text}”须为非负金额（元）")
+    return value.quantize(Decimal(1))

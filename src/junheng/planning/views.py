@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from junheng.plan import PlanError
 from junheng.plan.actions import LEVER_ZH
+from junheng.plan.costs import parse_budget
 from junheng.plan.output import STATUS_ZH
 from junheng.schema import STAGE_ZH
 from junheng.web.access import COUNTY_ROLES, collection_year, require_role
@@ -23,17 +25,10 @@ MAX_YEARS = 10
 
 
 def _options(request: HttpRequest) -> tuple[Decimal | None, int, str]:
-    text = request.POST.get("budget", "").replace(",", "").replace("，", "").strip()
-    budget = None
-    if text:
-        factor = Decimal(10_000) if text.endswith("万") or text.endswith("万元") else Decimal(1)
-        try:
-            budget = Decimal(text.removesuffix("元").removesuffix("万")) * factor
-        except InvalidOperation:
-            raise WorkflowError(f"预算“{text}”不是金额（如 3000000 或 300万）") from None
-        if not budget.is_finite() or budget < 0 or budget >= Decimal(10) ** 15:
-            raise WorkflowError(f"预算“{text}”须为非负金额")
-        budget = budget.quantize(Decimal(1))
+    try:
+        budget = parse_budget(request.POST.get("budget", ""))
+    except PlanError as exc:
+        raise WorkflowError(str(exc)) from None
     try:
         years = int(request.POST.get("years") or 1)
     except ValueError:

@@ -15,6 +15,7 @@ FACILITIES = {
     "area_convert": (("teaching_area",), "convert.teaching_area", "convert"),
     "hall": (("teaching_area", "indoor_sports_area"), "build.indoor_sports", "build"),
     "field": (("sports_field_area",), "build.sports_field", "build"),
+    "field_convert": (("sports_field_area",), "convert.sports_field", "convert"),
     "equip": (("equipment_value",), "equip", "equip"),
     "mm": (("multimedia_rooms",), "multimedia_room", "equip"),
 }

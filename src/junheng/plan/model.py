@@ -36,7 +36,7 @@ CV_MARGIN = 1e-7  # cut at c·(1 − margin): the engine judges unrounded CVs ex
 # Floor area and equipment are solved as continuous amounts (equipment in thousands of 元, which keeps
 # the program well scaled) and rounded up to whole ㎡ and 元: every requirement only grows when an
 # amount grows, and the CVs are re-checked after rounding.
-CONTINUOUS = {"area_build": 1, "area_convert": 1, "hall": 1, "field": 1, "equip": 1000}
+CONTINUOUS = {"area_build": 1, "area_convert": 1, "hall": 1, "field": 1, "field_convert": 1, "equip": 1000}
 ROOM_KINDS = ("音乐", "美术")
 
 
@@ -46,6 +46,7 @@ class SchoolFacts:
     name: str
     county: str
     teaching_area: float
+    sports_field_area: float
     g3: dict | None  # the engine's G3 check of the school (None: not assessed)
     spare_rooms: int
 
@@ -109,9 +110,11 @@ class PlanModel:
                 self._v(("hall", s.code), c.f("build.indoor_sports"))
                 self._v(("field", s.code), c.f("build.sports_field"))
             if c.enabled("convert"):
-                cap = math.floor(float(c["convert.max_share"]) * s.teaching_area)
-                if cap > 0:
-                    self._v(("area_convert", s.code), c.f("convert.teaching_area"), cap)
+                share = float(c["convert.max_share"])
+                for key, price, area in (("area_convert", "convert.teaching_area", s.teaching_area),
+                                         ("field_convert", "convert.sports_field", s.sports_field_area)):
+                    if math.floor(share * area) > 0:
+                        self._v((key, s.code), c.f(price), math.floor(share * area))
             if c.enabled("equip"):
                 self._v(("equip", s.code), c.f("equip"))
                 self._v(("mm", s.code), c.f("multimedia_room"))
@@ -177,6 +180,7 @@ class PlanModel:
         elif ind == "L5":
             add(("hall", u.school_code))
             add(("field", u.school_code))
+            add(("field_convert", u.school_code))
         elif ind == "L6":
             add(("equip", u.school_code), CONTINUOUS["equip"])
         else:

@@ -30,8 +30,8 @@ def naive_plan(dataset: Dataset, base_ev: Evaluation, fixed: list[Action], stand
     from junheng.plan.planner import failures
 
     certified = {r["school_code"]: r["certified_teachers"] is not None for r in dataset.schools.iter_rows(named=True)}
-    area = dict(zip(dataset.schools["school_code"], dataset.schools["teaching_area"], strict=True))
-    converted: dict[str, int] = defaultdict(int)
+    area = {r["school_code"]: r for r in dataset.schools.iter_rows(named=True)}
+    converted: dict[tuple[str, str], int] = defaultdict(int)
     rooms_converted: dict[str, int] = defaultdict(int)
     actions, ev = list(fixed), base_ev
     for _ in range(ROUNDS):
@@ -61,16 +61,16 @@ def naive_plan(dataset: Dataset, base_ev: Evaluation, fixed: list[Action], stand
                 actions.append(makers.recruit(code, name, county, stage, "pe", n, costs, certified))
             elif item == "L2" and costs.enabled("train_key") and years >= int(costs["train_key.years"]):
                 actions.append(makers.train(code, name, county, stage, n, costs))
-            elif item == "L4":
-                cap = math.floor(float(costs["convert.max_share"]) * area[code]) - converted[code]
-                part = min(n, cap) if costs.enabled("convert") else 0
+            elif item in ("L4", "L5"):  # convert what the school may convert, build the rest
+                convert, build, field = (("area_convert", "area_build", "teaching_area") if item == "L4"
+                                         else ("field_convert", "field", "sports_field_area"))
+                cap = math.floor(float(costs["convert.max_share"]) * (area[code][field] or 0)) - converted[(code, field)]
+                part = max(0, min(n, cap)) if costs.enabled("convert") else 0
                 if part > 0:
-                    converted[code] += part
-                    actions.append(makers.facility("area_convert", code, name, county, part, costs))
+                    converted[(code, field)] += part
+                    actions.append(makers.facility(convert, code, name, county, part, costs))
                 if n - part > 0 and costs.enabled("build"):
-                    actions.append(makers.facility("area_build", code, name, county, n - part, costs))
-            elif item == "L5" and costs.enabled("build"):
-                actions.append(makers.facility("field", code, name, county, n, costs))
+                    actions.append(makers.facility(build, code, name, county, n - part, costs))
             elif item in ("L6", "L7") and costs.enabled("equip"):
                 actions.append(makers.facility("equip" if item == "L6" else "mm", code, name, county, n, costs))
             elif item == "G3":

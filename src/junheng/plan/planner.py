@@ -116,13 +116,16 @@ def _facts(ev: Evaluation, params: Params, costs: Costs) -> tuple[list[UnitFacts
     if missing:
         raise PlanError("以下学校资源数据缺失，无法规划（请先补齐数据）：" + "、".join(dict.fromkeys(missing)))
     g3 = {s["school_code"]: s["checks"].get("G3") for s in ev.to_dict()["schools"]}
-    area = dict(zip(ev.dataset.schools["school_code"], ev.dataset.schools["teaching_area"], strict=True))
+    area = {r["school_code"]: r for r in ev.dataset.schools.select("school_code", "teaching_area", "sports_field_area")
+            .iter_rows(named=True)}
     spare = int(costs["rooms.spare_per_school"])
     schools = {}
     for u in units:
         if u.school_code not in schools:
             check = g3.get(u.school_code)
-            schools[u.school_code] = SchoolFacts(u.school_code, u.school_name, u.county, float(area[u.school_code]),
+            facts = area[u.school_code]
+            schools[u.school_code] = SchoolFacts(u.school_code, u.school_name, u.county, float(facts["teaching_area"]),
+                                                 float(facts["sports_field_area"] or 0),
                                                  check if check and check.get("pass") is not None else None, spare)
     exchange = {}
     if ev.dataset.county is not None:

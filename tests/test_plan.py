@@ -253,3 +253,23 @@ def test_key_teachers_are_trained_only_when_the_plan_spans_the_training_years(st
     assert trained and all(a.school_code == code and a.year == 2 and "培养" in a.text for a in trained)
     assert two.yearly[0]["targets_pass"] is False and two.yearly[1]["targets_pass"] is True
     assert failures(two.after, two.targets) == []
+
+
+def test_a_failing_cv_is_brought_within_its_maximum_by_cuts(standard):
+    """Three urban 小学 with four times their multimedia rooms push the 小学 L7 CV to about 0.70: the
+    cuts (at the solutions, at the cone's boundary, then the cone's polyhedral relaxation) bring it
+    under 0.50, and the engine's re-evaluation agrees."""
+    data = demo_dataset()
+    rich = pl.col("school_name").str.contains("城东小学|城西小学|城北小学")
+    schools = data.schools.with_columns(
+        pl.when(rich).then(pl.col("multimedia_rooms") * 4).otherwise(pl.col("multimedia_rooms")).alias("multimedia_rooms"))
+    data = type(data)(schools, data.rooms, data.county, data.monitoring)
+    before = evaluate(data, standard).to_dict()["counties"][0]["stages"]["primary"]["indicators"]["L7"]
+    assert before["cv_pass"] is False and before["cv"] > 0.6
+    plan = make_plan(data, standard, time_limit=120)
+    assert plan.status in ("optimal", "feasible") and plan.rounds > 1 and plan.gap <= 0.05
+    after = plan.after.to_dict()["counties"][0]["stages"]["primary"]["indicators"]["L7"]
+    assert after["cv_pass"] is True and after["cv"] <= 0.5
+    assert failures(plan.after, plan.targets) == []
+    assert plan.lower_bound <= plan.cost
+    assert any(a.field == "multimedia_rooms" for a in plan.actions)

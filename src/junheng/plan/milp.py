@@ -58,6 +58,7 @@ class Milp:
     rows: list[tuple[dict[int, float], float, float, str]] = field(default_factory=list)
     _highs: highspy.Highs | None = None
     _rows_passed: int = 0
+    _cols_passed: int = 0
 
     def var(self, name: str, cost: float = 0.0, upper: float = INF, lower: float = 0.0, integer: bool = True) -> int:
         self.integer.append(integer)
@@ -78,14 +79,22 @@ class Milp:
         h.setOptionValue("mip_rel_gap", gap)
         h.setOptionValue("time_limit", float(time_limit))
         h.setOptionValue("threads", 1)
-        n = len(self.cost)
-        h.addCols(n, np.array(self.cost, float), np.array(self.lower, float), np.array(self.upper, float), 0,
-                  np.array([], np.int32), np.array([], np.int32), np.array([], float))
-        whole = np.flatnonzero(np.array(self.integer, bool)).astype(np.int32)
-        h.changeColsIntegrality(len(whole), whole, np.array([highspy.HighsVarType.kInteger] * len(whole)))
         self._highs = h
-        self._rows_passed = 0
+        self._rows_passed = self._cols_passed = 0
         return h
+
+    def _pass_cols(self) -> None:
+        first, n = self._cols_passed, len(self.cost) - self._cols_passed
+        if not n:
+            return
+        part = slice(first, first + n)
+        self._highs.addCols(n, np.array(self.cost[part], float), np.array(self.lower[part], float),
+                            np.array(self.upper[part], float), 0, np.array([], np.int32), np.array([], np.int32),
+                            np.array([], float))
+        whole = (first + np.flatnonzero(np.array(self.integer[part], bool))).astype(np.int32)
+        if len(whole):
+            self._highs.changeColsIntegrality(len(whole), whole, np.array([highspy.HighsVarType.kInteger] * len(whole)))
+        self._cols_passed = len(self.cost)
 
     def _pass_rows(self) -> None:
         new = self.rows[self._rows_passed:]
@@ -103,6 +112,7 @@ class Milp:
     def solve(self, time_limit: float = 60.0, gap: float = 1e-4) -> Result:
         h = self._highs if self._highs is not None else self._build(time_limit, gap)
         h.setOptionValue("time_limit", float(time_limit))
+        self._pass_cols()
         self._pass_rows()
         h.run()
         status = h.getModelStatus()

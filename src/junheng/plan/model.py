@@ -36,6 +36,8 @@ CV_MARGIN = 1e-7  # cut at c·(1 − margin): the engine judges unrounded CVs ex
 # Floor area and equipment are solved as continuous amounts (equipment in thousands of 元, which keeps
 # the program well scaled) and rounded up to whole ㎡ and 元: every requirement only grows when an
 # amount grows, and the CVs are re-checked after rounding.
+CONE_AFTER = 3  # rounds of single cuts before a slow CV gets its whole-cone relaxation
+CONE_PIECES = 64  # half-planes per 2-D cone: 1/cos(π/64) ≈ 1.0012 per level of the tree
 CONTINUOUS = {"area_build": 1, "area_convert": 1, "hall": 1, "field": 1, "field_convert": 1, "equip": 1000}
 ROOM_KINDS = ("音乐", "美术")
 
@@ -65,6 +67,7 @@ class PlanModel:
     budget_row: int | None = None
     tags: set[str] = field(default_factory=set)
     scales: dict[int, int] = field(default_factory=dict)  # column → base units per unit of the column
+    coned: set[tuple[str, str, str]] = field(default_factory=set)  # CVs with their cone relaxation
 
     # ── building ────────────────────────────────────────────────────────────────────────────
 
@@ -133,7 +136,7 @@ class PlanModel:
         self._g3_rows()
         for stage_units in self._by_stage().values():
             for ind in INDICATOR_IDS:
-                self.add_cut(stage_units, ind, None)
+                self.add_cuts(stage_units, ind, None)
         if self.budget is not None:
             self.budget_row = self.milp.row(dict(enumerate(self.milp.cost)), upper=self.budget, tag="总预算")
         return self
@@ -297,20 +300,28 @@ class PlanModel:
 
 
 
-    def cv(self, stage_units: list[UnitFacts], ind: str, amounts: dict[int, int] | None) -> tuple[float, np.ndarray, np.ndarray]:
-        """(CV, weights, deviations) of one county × 学段 × indicator at a solution (None: the data)."""
-        x = np.array([u.value(ind, self.added(amounts, u, ind)) for u in stage_units])
-        w = np.array([u.students for u in stage_units], float)
-        w /= w.sum()
+    def values(self, stage_units: list[UnitFacts], ind: str, amounts: dict[int, int] | None) -> np.ndarray:
+        """The units' indicator values at a solution (None: the data)."""
+        return np.array([u.value(ind, self.added(amounts, u, ind)) for u in stage_units])
+
+    @staticmethod
+    def _cv(x: np.ndarray, w: np.ndarray) -> float:
         mean = float(w @ x)
         d = x - mean
-        sd = math.sqrt(float(w @ (d * d)))
-        return (sd / mean if mean > 0 else math.inf), w, d
+        return math.sqrt(float(w @ (d * d))) / mean if mean > 0 else math.inf
 
-    def add_cut(self, stage_units: list[UnitFacts], ind: str, amounts: dict[int, int] | None,
-                margin: float = CV_MARGIN) -> bool:
-        """Add the outer-approximation cut of one CV at a solution; True if one was added."""
-        _, w, d = self.cv(stage_units, ind, amounts)
+    @staticmethod
+    def _weights(stage_units: list[UnitFacts]) -> np.ndarray:
+        w = np.array([u.students for u in stage_units], float)
+        return w / w.sum()
+
+    def cv(self, stage_units: list[UnitFacts], ind: str, amounts: dict[int, int] | None) -> float:
+        return self._cv(self.values(stage_units, ind, amounts), self._weights(stage_units))
+
+    def add_cut(self, stage_units: list[UnitFacts], ind: str, x: np.ndarray, margin: float = CV_MARGIN) -> bool:
+        """Add the supporting hyperplane of one CV's cone at the values ``x``; True if one was added."""
+        w = self._weights(stage_units)
+        d = x - float(w @ x)
         sd = math.sqrt(float(w @ (d * d)))
         if sd == 0 or len(stage_units) < 2:
             return False
@@ -330,28 +341,112 @@ class PlanModel:
         self.milp.row({k: t / scale for k, t in terms.items()}, upper=-constant / scale, tag=tag)
         return True
 
+    def add_cuts(self, stage_units: list[UnitFacts], ind: str, amounts: dict[int, int] | None,
+                 margin: float = CV_MARGIN) -> bool:
+        """Cuts for one CV at a solution whose CV is too high: the plain outer-approximation cut at the
+        solution, and supporting hyperplanes at two points of the cone's boundary — where the segment
+        towards the all-equal point (CV 0) leaves the cone (the extended supporting hyperplane method)
+        and the "water level" point that lifts the lowest units just enough (near where a least-cost
+        plan lands). Cuts at the solutions alone converge slowly once the whole units bite."""
+        x = self.values(stage_units, ind, amounts)
+        added = self.add_cut(stage_units, ind, x, margin)
+        w = self._weights(stage_units)
+        limit = float(self.params[f"cv.max.{stage_units[0].stage}"]) * (1 - margin)
+        if not added or self._cv(x, w) <= limit:
+            return added
+        inner = np.full_like(x, x.max())
+        for point in (lambda t: x + t * (inner - x), lambda t: np.maximum(x, x.min() + t * (x.max() - x.min()))):
+            low, high = 0.0, 1.0  # CV > limit at 0, CV = 0 at 1: bisect for the boundary
+            for _ in range(50):
+                middle = (low + high) / 2
+                low, high = (middle, high) if self._cv(point(middle), w) > limit else (low, middle)
+            self.add_cut(stage_units, ind, point(high), margin)
+        return added
+
+    def add_cone(self, stage_units: list[UnitFacts], ind: str, pieces: int = CONE_PIECES) -> None:
+        """The whole cone of one CV as a polyhedral relaxation (Ben-Tal and Nemirovski's tower of 2-D
+        cones): with y_u = √w_u·(x_u − x̄)/x̄₀ and t = c·x̄/x̄₀, ‖y‖ ≤ t is split into a binary tree of
+        ‖(a, b)‖ ≤ z, each relaxed to ``pieces`` tangent half-planes. Every CV ≤ c point satisfies it, so
+        the lower bound stays valid, and the tree's points have CV ≤ c/cos(π/pieces)^depth. Added only
+        for a CV whose cuts at single points converge slowly."""
+        milp, w = self.milp, self._weights(stage_units)
+        base = np.array([u.value(ind) for u in stage_units])
+        scale = float(w @ base) or 1.0
+        mean = milp.var(f"mean:{ind}", upper=INF, integer=False)
+        terms = {mean: 1.0}
+        constant = 0.0
+        for w_u, u, b in zip(w, stage_units, base, strict=True):
+            constant += w_u * b / scale
+            for col, coef in self.delta(u, ind).items():
+                terms[col] = terms.get(col, 0.0) - w_u * u.coefficient(ind) * coef / scale
+        milp.row(terms, constant, constant)  # mean = Σ w·x / x̄₀
+        level = []
+        for w_u, u, b in zip(w, stage_units, base, strict=True):
+            y = milp.var("y", upper=INF, lower=-INF, integer=False)
+            root = math.sqrt(w_u)
+            row = {y: 1.0, mean: root}
+            for col, coef in self.delta(u, ind).items():
+                row[col] = row.get(col, 0.0) - root * u.coefficient(ind) * coef / scale
+            milp.row(row, root * b / scale, root * b / scale)  # y = √w·(x − mean)
+            level.append((y, True))
+        angles = [2 * math.pi * k / pieces for k in range(pieces)]
+        while len(level) > 1:
+            paired = []
+            for i in range(0, len(level) - 1, 2):
+                (a, signed_a), (b, signed_b) = level[i], level[i + 1]
+                z = milp.var("z", upper=INF, integer=False)
+                signed = signed_a or signed_b
+                for theta in angles if signed else [t for t in angles if t <= math.pi / 2 + 1e-12]:
+                    milp.row({a: math.cos(theta), b: math.sin(theta), z: -1.0}, upper=0.0)
+                paired.append((z, False))
+            if len(level) % 2:
+                paired.append(level[-1])
+            level = paired
+        top, signed = level[0]
+        if signed:  # a single unit: CV 0 by definition
+            return
+        c = float(self.params[f"cv.max.{stage_units[0].stage}"])
+        u0 = stage_units[0]
+        tag = f"{u0.county}{STAGE_ZH[u0.stage]}{ind} 差异系数"
+        milp.row({top: 1.0, mean: -c}, upper=0.0, tag=tag)
+        self.coned.add((u0.county, u0.stage, ind))
+
+    def cone_slow(self, values: np.ndarray, rounds: int) -> int:
+        """Add the cone relaxation for every CV still violated after CONE_AFTER rounds."""
+        if rounds < CONE_AFTER:
+            return 0
+        amounts = self.column_amounts(values)
+        added = 0
+        for (county, stage), stage_units in self._by_stage().items():
+            maximum = float(self.params[f"cv.max.{stage}"])
+            for ind in INDICATOR_IDS:
+                if (county, stage, ind) not in self.coned and self.cv(stage_units, ind, amounts) > maximum:
+                    self.add_cone(stage_units, ind)
+                    added += 1
+        return added
+
     def column_amounts(self, values: np.ndarray) -> dict[int, int]:
         return {self.var[key]: amount for key, amount in self.amounts(values).items()}
 
-    def violated_cuts(self, values: np.ndarray) -> int:
-        """Add a cut for every CV the solution leaves above its maximum (by this module's floats)."""
-        values = self.column_amounts(values)
+    def violated_cuts(self, values: np.ndarray, margin: float | None = None) -> int:
+        """Add cuts for every CV the solution leaves above its maximum (by this module's floats); with a
+        ``margin``, the new cuts aim that much inside the maximum (see planner.TIGHTEN_AFTER)."""
+        amounts = self.column_amounts(values)
         added = 0
         for stage_units in self._by_stage().values():
             maximum = float(self.params[f"cv.max.{stage_units[0].stage}"])
             for ind in INDICATOR_IDS:
-                cv, _, _ = self.cv(stage_units, ind, values)
-                if cv > maximum * (1 - CV_MARGIN / 2) and self.add_cut(stage_units, ind, values):
-                    added += 1
+                if self.cv(stage_units, ind, amounts) > maximum * (1 - CV_MARGIN / 2):
+                    added += self.add_cuts(stage_units, ind, amounts, margin or CV_MARGIN)
         return added
 
     def cut_failing(self, failing: list[tuple[str, str, str]], values: np.ndarray) -> None:
         """Cuts for CVs the engine still judged too high, with a wider margin."""
-        values = self.column_amounts(values)
+        amounts = self.column_amounts(values)
         groups = self._by_stage()
         for county, stage, ind in failing:
             if (county, stage) in groups:
-                self.add_cut(groups[(county, stage)], ind, values, margin=1e-5)
+                self.add_cuts(groups[(county, stage)], ind, amounts, margin=1e-5)
 
     def solve(self, time_limit: float, gap: float) -> Result:
         return self.milp.solve(time_limit, gap)

@@ -325,8 +325,9 @@ def _diagnose(plan: Plan, model: PlanModel, costs: Costs, fixed_cost: float, sta
     binding = model.milp.elastic(model.tags, model.budget_row, max(5.0, time_limit / 2))
     if model.budget is not None:
         free = PlanModel(model.units, model.schools, model.params, costs, model.years, model.exchange, None).build()
+        columns = len(free.milp.cost)  # the cuts on the plan's own columns (not a cone relaxation's)
         for terms, lower, upper, tag in model.milp.rows:
-            if "差异系数" in tag:
+            if "差异系数" in tag and all(col < columns for col in terms):
                 free.milp.row(dict(terms), lower, upper, tag)
         result = free.solve(time_limit, gap)
         if result.values is not None:

@@ -13,7 +13,7 @@ def add_parser(commands) -> None:
     p.add_argument("--profile", metavar="FILE", help="省/市实施方案参数文件（YAML）")
     p.add_argument("--costs", metavar="costs.yaml", help="本县成本参数文件（YAML），覆盖默认单价、上限与措施开关")
     p.add_argument("--budget", metavar="元", help="总预算（元）；超出时报告“预算内无法达标”及其约束")
-    p.add_argument("--years", metavar="N", type=int, default=1, help="规划年数（默认 1）；多年时按先易后难分年实施")
+    p.add_argument("--years", metavar="N", type=int, default=1, help="规划年数（默认 1）；多年时按成本由低到高分年实施，逐年复核")
     p.add_argument("--time-limit", metavar="秒", type=float, default=60.0, help="求解时限（默认 60 秒）")
     p.add_argument("--xlsx", metavar="规划.xlsx", required=True, help="输出的达标规划工作簿")
     p.add_argument("--json", metavar="FILE", help="同时写出规划 JSON")
@@ -33,7 +33,7 @@ def run_plan(args: argparse.Namespace) -> None:
     budget = parse_budget(args.budget)
     if args.years < 1:
         raise PlanError(f"规划年数须为正整数，而不是 {args.years}")
-    for option in (args.xlsx, args.json):
+    for option in (args.xlsx, args.json, args.write_data, args.docx):
         if option and Path(option).resolve() == Path(args.path).resolve():
             raise PlanError(f"输出文件不能覆盖输入数据：{option}")
     dataset, standard, _ = _load(args.path, "youzhi-2017", args.profile)

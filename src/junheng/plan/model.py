@@ -365,7 +365,7 @@ class PlanModel:
 
     def add_cone(self, stage_units: list[UnitFacts], ind: str, pieces: int = CONE_PIECES) -> None:
         """The whole cone of one CV as a polyhedral relaxation (Ben-Tal and Nemirovski's tower of 2-D
-        cones): with y_u = √w_u·(x_u − x̄)/x̄₀ and t = c·x̄/x̄₀, ‖y‖ ≤ t is split into a binary tree of
+        cones): with y_u = √w_u·(x_u − x̄)/x̄_0 and t = c·x̄/x̄_0, ‖y‖ ≤ t is split into a binary tree of
         ‖(a, b)‖ ≤ z, each relaxed to ``pieces`` tangent half-planes. Every CV ≤ c point satisfies it, so
         the lower bound stays valid, and the tree's points have CV ≤ c/cos(π/pieces)^depth. Added only
         for a CV whose cuts at single points converge slowly."""
@@ -379,7 +379,7 @@ class PlanModel:
             constant += w_u * b / scale
             for col, coef in self.delta(u, ind).items():
                 terms[col] = terms.get(col, 0.0) - w_u * u.coefficient(ind) * coef / scale
-        milp.row(terms, constant, constant)  # mean = Σ w·x / x̄₀
+        milp.row(terms, constant, constant)  # mean = Σ w·x / x̄_0
         level = []
         for w_u, u, b in zip(w, stage_units, base, strict=True):
             y = milp.var("y", upper=INF, lower=-INF, integer=False)

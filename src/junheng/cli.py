@@ -163,6 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="PATH", help="数据集（工作簿或 CSV 文件夹）")
     p.add_argument("--year", type=int, required=True, help="年度")
     p.set_defaults(run=run_load)
+
+    from junheng.plan.command import add_parser as add_plan_parser
+
+    add_plan_parser(commands)
     return parser
 
 
@@ -503,6 +507,12 @@ def _user_errors() -> tuple[type[BaseException], ...]:
         from junheng.report import ReportError
 
         errors.append(ReportError)
+    except ImportError:
+        pass
+    try:
+        from junheng.plan import PlanError
+
+        errors.append(PlanError)
     except ImportError:
         pass
     try:

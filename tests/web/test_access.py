@@ -51,6 +51,8 @@ PAGE_RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "reports": ("403", ("year",)),
     "download": ("own", ("year", "kind")),
     "healthz": ("own", ()),
+    "plan": ("403", ("year",)),
+    "plan_adopt": ("403", ("year", "pk")),
 }
 
 

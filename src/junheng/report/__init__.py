@@ -50,8 +50,8 @@ def _select_county(result: dict, county_code: str | None, year: int | None) -> d
 
 
 def _write(evaluation: Any, result: dict, county: dict, docx_path: Path, pdf_path: Path | None,
-           today: dt.date | None) -> Path:
-    document = CountyReport(result, county, evaluation.standard, today or dt.date.today()).build()
+           today: dt.date | None, plan: dict | None = None) -> Path:
+    document = CountyReport(result, county, evaluation.standard, today or dt.date.today(), plan=plan).build()
     _save_atomically(document, docx_path)
     if pdf_path is not None:
         docx_to_pdf(docx_path, pdf_path)
@@ -59,19 +59,22 @@ def _write(evaluation: Any, result: dict, county: dict, docx_path: Path, pdf_pat
 
 
 def write_report(evaluation: Any, docx_path: str | Path, pdf_path: str | Path | None = None, *,
-                 county: str | None = None, year: int | None = None, today: dt.date | None = None) -> Path:
-    """Write the report of one county (``county``: its code or name; needed when there are several)."""
+                 county: str | None = None, year: int | None = None, today: dt.date | None = None,
+                 plan: dict | None = None) -> Path:
+    """Write the report of one county (``county``: its code or name; needed when there are several);
+    ``plan`` (the 达标规划 of ``junheng.plan``) adds its chapter."""
     if pdf_path is not None and find_soffice() is None:
         raise PdfConverterMissing()
     result = evaluation.to_dict()
     chosen = _select_county(result, county, year)
-    return _write(evaluation, result, chosen, Path(docx_path), Path(pdf_path) if pdf_path else None, today)
+    return _write(evaluation, result, chosen, Path(docx_path), Path(pdf_path) if pdf_path else None, today, plan)
 
 
 def write_reports(evaluation: Any, docx_path: str | Path, pdf_path: str | Path | None = None, *,
-                  today: dt.date | None = None, progress: Progress = SILENT) -> list[Path]:
+                  today: dt.date | None = None, progress: Progress = SILENT, plan: dict | None = None) -> list[Path]:
     """One report per county: the given file for a single county; for several, or given a folder (or
-    a name without .docx/.pdf), ``<folder>/<县名>评估报告.docx`` for each county."""
+    a name without .docx/.pdf), ``<folder>/<县名>评估报告.docx`` for each county. ``plan`` (the 达标规划
+    of ``junheng.plan``) adds its chapter."""
     if pdf_path is not None and find_soffice() is None:
         raise PdfConverterMissing()
     result = evaluation.to_dict()
@@ -86,6 +89,6 @@ def write_reports(evaluation: Any, docx_path: str | Path, pdf_path: str | Path |
     with progress.step("生成报告"):
         for county, docx, pdf in zip(counties, docx_targets, pdf_targets, strict=True):
             rows = {key: by_county.get(county_key(county), []) for key, by_county in grouped.items()}
-            written.append(_write(evaluation, {**result, **rows}, county, docx, pdf, today))
+            written.append(_write(evaluation, {**result, **rows}, county, docx, pdf, today, plan))
             progress.advance(len(written), len(counties), "个县")
     return written

@@ -140,6 +140,7 @@ class CountyReport:
     standard: Standard
     today: dt.date
     captions: Captions = field(default_factory=Captions)
+    plan: dict | None = None  # the 达标规划 (``junheng.plan.output.plan_dict(...)["plan"]``): one more chapter
 
     def __post_init__(self) -> None:
         self.params: Params = self.standard.at(self.county["year"])
@@ -192,6 +193,10 @@ class CountyReport:
         if self.county.get("veto") is not None:
             self.veto()
         self.problem_summary()
+        if self.plan is not None:
+            from junheng.plan.chapter import plan_chapter
+
+            plan_chapter(self, self.plan)
         self.appendix()
         return self.document
 

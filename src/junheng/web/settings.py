@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "ninja",  # its Swagger UI assets are served from the package: /api/docs works offline
     "junheng.web.apps.WebConfig",
     "junheng.web.survey.apps.SurveyConfig",
+    "junheng.planning.apps.PlanningConfig",
 ]
 
 MIDDLEWARE = [

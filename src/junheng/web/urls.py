@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("junheng.web.reporting.urls")),
     path("", include("junheng.web.collection.urls")),
     path("", include("junheng.web.rectification.urls")),
+    path("", include("junheng.planning.urls")),
     path("api/", api.urls),
     path("survey/", include("junheng.web.survey.urls")),
 ]

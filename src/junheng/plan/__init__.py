@@ -1,0 +1,12 @@
+"""达标规划: the least-cost plan that brings every school and the county to the standard (issue 11).
+
+``make_plan(dataset, standard, costs, budget, years)`` returns a :class:`Plan` whose actions, applied
+to the data (:func:`apply_actions`), re-evaluate to a pass with the same engine. See
+:mod:`junheng.plan.planner` for the method and :mod:`junheng.plan.model` for the integer program.
+"""
+
+from junheng.plan.actions import Action, apply_actions
+from junheng.plan.costs import Costs, PlanError, load_costs
+from junheng.plan.planner import Plan, make_plan
+
+__all__ = ["Action", "Costs", "Plan", "PlanError", "apply_actions", "load_costs", "make_plan"]

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from junheng.planning.models import CountyPlan
 from junheng.web.models import AuditEntry, Problem
-from junheng.web.results import invalidate
+from junheng.web.results import bump_revision
 
 pytestmark = pytest.mark.django_db
 # Three more 城区 小学 beside the shared four, so that the oversize school has somewhere to send pupils (G4).
@@ -92,7 +92,7 @@ def test_infeasible_budget_is_said_not_hidden(world, login):
 def test_roles_and_stale_plans(world, login):
     client = login(world.bureau)
     _run(client, world.year)
-    invalidate(world.county.pk, world.year)  # the data changed
+    bump_revision(world.county.pk)  # the data changed
     assert "已过期" in client.get(reverse("plan", args=[world.year])).content.decode()
     inspector = login(world.inspector)
     page = inspector.get(reverse("plan", args=[world.year]))

@@ -219,6 +219,12 @@ def test_several_counties_get_a_workbook_each_in_a_folder_and_a_summary(tmp_path
     assert [(sheet.cell(r, 1).value, sheet.cell(r, 2).value) for r in (5, 6)] == [("330101", "清溪县"),
                                                                                ("339901", "白水县")]
     assert sheet.cell(6, sheet.max_column).hyperlink.target == "白水县测算表.xlsx"
+    headers = [sheet.cell(4, c).value for c in range(1, sheet.max_column + 1)]
+    reasons = evaluation.counties[0]["verdict"]["reasons"]
+    assert sheet.cell(5, headers.index("未通过项数") + 1).value == len(reasons)
+    assert sheet.cell(5, headers.index("未通过原因") + 1).value == "；".join(reasons)
+    assert "/0.5" in sheet.cell(5, headers.index("差异系数最高（实际/上限）") + 1).value or "/0.45" in sheet.cell(
+        5, headers.index("差异系数最高（实际/上限）") + 1).value
     with pytest.raises(ValueError):
         write_evaluation_xlsx(evaluation, tmp_path / "one.xlsx")
 

@@ -7,7 +7,7 @@ import polars as pl
 from junheng.dataset import Dataset
 from junheng.demo import demo_dataset
 from junheng.evaluate import evaluate
-from junheng.rollup import county_rows, render_lines
+from junheng.rollup import holding_back, worst_cv, worst_first
 from junheng.standards import load_standard
 
 
@@ -31,21 +31,17 @@ def _two_counties() -> dict:
         (data.monitoring, other.monitoring)))), load_standard("youzhi-2017")).to_dict()
 
 
-def test_one_row_per_county_with_units_and_worst_cv():
-    evaluation = evaluate(demo_dataset(), load_standard("youzhi-2017")).to_dict()
-    [row] = county_rows(evaluation)
-    assert row["county_name"] == "清溪县" and row["verdict"] == "未达标"
-    assert row["units"] == len(evaluation["units"])
-    assert row["units_compliant"] == sum(u["compliant"] for u in evaluation["units"])
-    assert row["holding_back"] == len(evaluation["counties"][0]["verdict"]["reasons"])
-    assert row["资源配置"] == "未达标" and row["worst_cv"].startswith(("小学", "初中"))
+def test_worst_cv_and_what_holds_a_county_back():
+    county = evaluate(demo_dataset(), load_standard("youzhi-2017")).to_dict()["counties"][0]
+    ratio, label = worst_cv(county)
+    cvs = [(v["cv"] / v["cv_max"]) for s in county["stages"].values() for v in s["indicators"].values()]
+    assert ratio == max(cvs) and label.startswith(("小学", "初中")) and "/0.5" in label or "/0.45" in label
+    assert holding_back(county) == county["verdict"]["reasons"] and holding_back(county)
 
 
-def test_rows_sort_worst_first_and_lines_end_with_totals():
-    evaluation = _two_counties()
-    rows = county_rows(evaluation)
-    assert [r["county_code"] for r in rows] == ["330101", "330102"]
-    assert rows[0]["holding_back"] == rows[1]["holding_back"] + 1
-    lines = render_lines(rows)
-    assert len(lines) == 3 and lines[-1] == "共 2 个县（区）：达标 0 个，未达标 2 个，未评估 0 个。"
-    assert "清溪县（330101）" in "".join(lines) and "石门县（330102）" in "".join(lines)
+def test_counties_furthest_from_passing_come_first():
+    counties = _two_counties()["counties"]
+    assert [counties[i]["county_code"] for i in worst_first(counties)] == ["330101", "330102"]
+    reversed_order = counties[::-1]
+    assert [reversed_order[i]["county_code"] for i in worst_first(reversed_order)] == ["330101", "330102"]
+    assert len(holding_back(counties[0])) == len(holding_back(counties[1])) + 1

@@ -167,6 +167,10 @@ def build_parser() -> argparse.ArgumentParser:
     from junheng.plan.command import add_parser as add_plan_parser
 
     add_plan_parser(commands)
+
+    from junheng.io.tongji.cli import add_parser as add_import_tongji
+
+    add_import_tongji(commands)
     return parser
 
 

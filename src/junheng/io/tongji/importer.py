@@ -1,0 +1,139 @@
+"""Import a county's 事业统计 exports: files or folders → one canonical data set (``shared/spec/data.md``).
+
+Each workbook is either one school's 基层表 export (sheets 基础基… or 教基…, see :mod:`.school`) or a
+county flat export (one row per school, one file per 学段, see :mod:`.flat`). Every file is read
+before anything is reported: all layout problems come back together as :class:`InputErrors`
+(the CLI's exit 2), nothing is half written. What the exports do not carry is listed per school in
+``to_fill``; the faces print it and mark it in the output workbook.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+
+from junheng.dataset import Dataset
+from junheng.io.cells import DTYPES
+from junheng.io.errors import InputError, InputErrors, file_error
+from junheng.schema import SCHOOLS
+
+from .grid import Workbook
+from .layout import LayoutError
+from .school import NotCompulsory, SchoolRecord, read_school, table_sheets
+from .specs import NOT_IN_TONGJI, ROOMS_NOTE
+
+EXPORT_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
+@dataclass
+class TongjiImport:
+    """The schools read from the exports, what is left to fill, and the notices to show."""
+
+    records: list[SchoolRecord]
+    notices: list[str] = field(default_factory=list)
+
+    def dataset(self) -> Dataset:
+        """The canonical 学校 table (专用教室 supplied empty: 事业统计 has no rooms)."""
+        columns = {}
+        for f in SCHOOLS.fields:
+            values = [_plain(r.values.get(f.id)) for r in self.records]
+            columns[f.id] = pl.Series(f.id, values, dtype=DTYPES[f.type])
+        schools = pl.DataFrame(columns)
+        return Dataset(schools=schools, source="事业统计导出")
+
+    def to_fill_lines(self) -> list[str]:
+        """One Chinese line per school: the fields it still has to fill in."""
+        lines = []
+        for record in self.records:
+            fields = "、".join(SCHOOLS.field(f).header for f in record.to_fill)
+            lines.append(f"{record.label}：待补填 {fields}；专用教室（音乐、美术）逐间面积")
+        return lines
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def export_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """The workbooks named, folders expanded (sorted; hidden and Office lock files ``~$…`` skipped)."""
+    files = []
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            raise file_error(f"找不到文件或文件夹“{path}”")
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in EXPORT_SUFFIXES
+                           and not p.name.startswith(("~$", ".")))
+            if not found:
+                raise file_error(f"文件夹“{path}”中没有 Excel 工作簿（.xlsx/.xls）")
+            files += found
+        elif path.suffix.lower() in EXPORT_SUFFIXES:
+            files.append(path)
+        else:
+            raise file_error(f"“{path.name}”不是 Excel 工作簿：请提供事业统计导出的 .xlsx 文件或其所在文件夹")
+    return files
+
+
+def import_tongji(paths: Iterable[str | os.PathLike], year: int | None = None,
+                  county: str | None = None) -> TongjiImport:
+    """Read every export; raise :class:`InputErrors` listing every file that cannot be read right."""
+    from .flat import FlatFile, merge_flat, read_flat
+
+    errors: list[InputError] = []
+    records: list[SchoolRecord] = []
+    flats: list[FlatFile] = []
+    notices: list[str] = []
+    for path in export_files(paths):
+        try:
+            workbook = Workbook(path)
+            version, sheets, suffixes = table_sheets(workbook)
+            if version is None:
+                flats.append(read_flat(workbook, year, county))
+            else:
+                records.append(read_school(workbook, version, sheets, suffixes, year, county))
+        except NotCompulsory as exc:
+            notices.append(str(exc))
+        except LayoutError as exc:
+            errors.append(InputError(None, None, None, None, str(exc)))
+        except InputErrors as exc:
+            errors += exc.errors
+    if flats:
+        try:
+            records += merge_flat(flats)
+        except LayoutError as exc:
+            errors.append(InputError(None, None, None, None, str(exc)))
+    _check_duplicates(records, errors)
+    if errors:
+        raise InputErrors(errors)
+    if not records:
+        raise file_error("所给文件中没有任何义务教育学校的事业统计数据" + (f"（{'；'.join(notices)}）" if notices else ""))
+    for record in records:
+        for field_id, reason in NOT_IN_TONGJI.items():
+            if field_id in {f.id for f in SCHOOLS.fields} and field_id not in record.values:
+                stage = SCHOOLS.field(field_id).stage
+                if stage is None or stage in record.stages:
+                    record.to_fill.setdefault(field_id, reason)
+        notices += [f"{record.label}：{n}" for n in record.notices]
+    records.sort(key=lambda r: str(r.values["school_code"]))
+    return TongjiImport(records, notices)
+
+
+def _check_duplicates(records: list[SchoolRecord], errors: list[InputError]) -> None:
+    seen: dict[tuple, SchoolRecord] = {}
+    for record in records:
+        key = (record.values.get("year"), record.values.get("school_code"))
+        if key in seen:
+            errors.append(InputError(None, None, None, None,
+                                     f"学校标识码 {key[1]} 出现在两个导出文件中：“{seen[key].file}”和“{record.file}”，"
+                                     "请只保留一个"))
+        seen[key] = record
+
+
+__all__ = ["ROOMS_NOTE", "TongjiImport", "export_files", "import_tongji"]

@@ -249,10 +249,10 @@ def _teacher_rows(s, stage, subjects, pe_arts, degrees, block, label=None):
         amounts = [1, above - 1 - above // 3, above // 3]
     elif len(degrees) == 3:  # 研究生, 本科, 专科 (初中: 专科 is below the 本科 bar)
         amounts = [1, above - 1, teachers - above]
-    elif stage == "primary":  # 博士, 硕士, 本科, 专科
-        amounts = [0, 1, above - 1 - above // 3, above // 3]
+    elif stage == "primary":  # 博士, 硕士, 本科, 专科 (one 博士: lexcel's 九年 importer drops C9)
+        amounts = [1, 1, above - 2 - above // 3, above // 3]
     else:  # 博士, 硕士, 本科, 专科
-        amounts = [0, 1, above - 1, teachers - above]
+        amounts = [1, 1, above - 2, teachers - above]
     below = teachers - sum(amounts)
     rows = [(label or ("总计" if not block else {"primary": "小学", "junior": "初中"}[stage]), "01", total_row),
             ("#女", "02", [teachers // 2] + [None] * (len(total_row) - 1)),
@@ -545,7 +545,7 @@ def _v2021_1001(wb, name, s, kind):
 
 def write_flat(path: Path, schools: list[dict], stage: str, year: int = 2021) -> Path:
     """One 学段's county flat export: one row per school that has the stage, multi-row merged header."""
-    zh = {"primary": "小学", "junior": "初中"}[stage]
+    zh = {"primary": "小学", "junior": "初中", "senior": "高中"}[stage]
     degrees = ("博士研究生", "硕士研究生", "本科", "专科")
     paths = [("学校标识码",), ("统计三级",), ("办学类型",), ("是否计校数",), ("在校生数", "合计"), ("班级数",),
              ("专任教师", "计")] + [("专任教师", "#按学历分", d) for d in degrees] + [
@@ -580,10 +580,10 @@ def write_flat(path: Path, schools: list[dict], stage: str, year: int = 2021) ->
     for s in schools:
         if stage not in STAGES[s["school_type"]]:
             continue
-        above = s[f"{stage}_teachers_above_degree"]
         teachers = s[f"{stage}_teachers"]
-        deg = [0, 1, above - 1 - above // 3, above // 3] if stage == "primary" else [0, 1, above - 1, teachers - above]
-        pe = s[f"{stage}_pe_arts_teachers"]
+        above = s.get(f"{stage}_teachers_above_degree", teachers)
+        deg = [1, 1, above - 2 - above // 3, above // 3] if stage == "primary" else [1, 1, above - 2, teachers - above]
+        pe = s.get(f"{stage}_pe_arts_teachers", 4)
         pe_part = spread(pe, 4)  # 体育, 音乐, 美术, 艺术 (艺术 counted in 计 only)
         values = [s["school_code"], f"浙江省清江市{s['county_name']}", TYPE_NAME[s["school_type"]], 1,
                   s[f"{stage}_students"], s[f"{stage}_classes"], teachers] + deg + [

@@ -21,12 +21,13 @@ def add_parser(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> None:
-    from junheng.cli import UsageError, _write
+    from junheng.cli import _write
+    from junheng.io.errors import file_error
 
     from .importer import import_tongji
 
-    if not args.check and not args.out:
-        raise UsageError("请用 --out 指定输出的填报工作簿，或用 --check 指定要核对的数据集")
+    if not args.check and not args.out:  # (junheng.cli's UsageError is another class when run as __main__)
+        raise file_error("请用 --out 指定输出的填报工作簿，或用 --check 指定要核对的数据集")
     result = import_tongji(args.paths, year=args.year, county=args.county)
     for notice in result.notices:
         print(f"提示：{notice}", file=sys.stderr)

@@ -51,6 +51,8 @@ class FlatFile:
 
 def _stage_fields(stage: str) -> dict[str, tuple]:
     zh = STAGE_ZH[stage]
+    if stage == "senior":  # the canonical data keeps only 高中 pupils (for a 完全中学's weighted split)
+        return {"senior_students": ((rx(r"在校生数?"),),)}
     degrees = (DOCTOR, MASTER, BACHELOR, COLLEGE) if stage == "primary" else (DOCTOR, MASTER, BACHELOR)
     return {
         f"{stage}_students": ((rx(r"在校生数?"),),),
@@ -88,14 +90,15 @@ def read_flat(workbook: Workbook, year: int | None, county: str | None) -> FlatF
             raise LayoutError(f"{sheet.where}：标题和文件名中找不到年度，请用 --year 指定")
         year = int(m["year"])
     found = FlatFile(stage, workbook.path.name)
+    place = f"{workbook.path.name}[{sheet.name}]"
     optional_columns = {key: _maybe(table, patterns) for key, patterns in
                         (("code", (_CODE,)), ("type", (_TYPE,)), ("county", (_COUNTY,)), ("counted", (_COUNTED,)))}
     stage_columns = {f: [table.find_column(p, f"{STAGE_ZH[stage]}{f}") for p in paths]
                      for f, paths in _stage_fields(stage).items()}
-    subjects = table.subject_columns(PE_ARTS, within=(TEACHERS, BY_SUBJECT))
+    subjects = table.subject_columns(PE_ARTS, within=(TEACHERS, BY_SUBJECT)) if stage != "senior" else [1]
     if not subjects:
         raise LayoutError(f"{sheet.where}中“专任教师 / 按授课课程分”下找不到体育、音乐、美术、艺术栏")
-    titles = [c for c in (_maybe(table, (TEACHERS, BY_TITLE, t)) for t in TITLES) if c is not None]
+    titles = [c for c in (_maybe(table, (TEACHERS, BY_TITLE, t)) for t in TITLES) if c is not None and stage != "senior"]
     whole = {f: table.find_column(p, f) for f, p in WHOLE_SCHOOL.items()}
     whole |= {f: c for f, c in ((f, _maybe(table, p)) for f, p in OPTIONAL.items()) if c is not None}
     last = max(r for (r, _c) in sheet.cells)
@@ -105,23 +108,23 @@ def read_flat(workbook: Workbook, year: int | None, county: str | None) -> FlatF
             continue
         record = SchoolRecord(workbook.path.name, FLAT)
         record.values["year"] = year
-        where = f"{sheet.name}!{address(row, name_col)}"
+        where = f"{place}!{address(row, name_col)}"
         record.add("school_name", normalise(name), where)
-        _identity(record, sheet, row, optional_columns, stage, county)
+        _identity(record, sheet, place, row, optional_columns, stage, county)
         for field_id, cols in stage_columns.items():
             for col in cols:
-                record.add(field_id, parse_number(sheet, row, col), f"{sheet.name}!{address(row, col)}")
-        for col in subjects:
-            record.add(f"{stage}_pe_arts_teachers", parse_number(sheet, row, col), f"{sheet.name}!{address(row, col)}")
+                record.add(field_id, parse_number(sheet, row, col), f"{place}!{address(row, col)}")
+        for col in subjects if stage != "senior" else ():
+            record.add(f"{stage}_pe_arts_teachers", parse_number(sheet, row, col), f"{place}!{address(row, col)}")
         for col in titles:
             record.add(f"{stage}_senior_title_teachers", parse_number(sheet, row, col),
-                       f"{sheet.name}!{address(row, col)}")
+                       f"{place}!{address(row, col)}")
         for field_id, col in whole.items():
             value = parse_number(sheet, row, col)
             if field_id in MONEY_FIELDS:
                 unit = table.unit_of(row, col)
                 value *= Decimal(10_000) if "万元" in unit else Decimal(1)
-            record.add(field_id, value, f"{sheet.name}!{address(row, col)}")
+            record.add(field_id, value, f"{place}!{address(row, col)}")
         counted = optional_columns["counted"]
         if counted is not None and normalise(sheet.get(row, counted)) in ("0", "否"):
             record.notices.append(f"{where}：是否计校数 = 0（教学点或分校区），已作为单独校区导入；如应并入主校，请在输出工作簿中合并")
@@ -147,10 +150,10 @@ def _first_data_row(sheet, top: int, name_col: int) -> int:
     raise LayoutError(f"{sheet.where}中“学校名称”表头下没有学校数据行")
 
 
-def _identity(record: SchoolRecord, sheet, row: int, columns: dict, stage: str, county: str | None) -> None:
+def _identity(record: SchoolRecord, sheet, place: str, row: int, columns: dict, stage: str, county: str | None) -> None:
     if columns["code"] is not None and sheet.get(row, columns["code"]):
         record.add("school_code", normalise(sheet.get(row, columns["code"])),
-                   f"{sheet.name}!{address(row, columns['code'])}")
+                   f"{place}!{address(row, columns['code'])}")
     else:
         record.to_fill["school_code"] = "县级汇总导出中没有学校标识码"
     type_text = normalise(sheet.get(row, columns["type"])) if columns["type"] is not None else ""
@@ -164,21 +167,29 @@ def _identity(record: SchoolRecord, sheet, row: int, columns: dict, stage: str, 
     if county:
         record.values["county_name"] = county
     elif m:
-        record.add("county_name", m["name"], f"{sheet.name}!{address(row, columns['county'])}")
+        record.add("county_name", m["name"], f"{place}!{address(row, columns['county'])}")
     else:
         raise LayoutError(f"{sheet.where}第 {row + 1} 行：找不到所属县（区）（“统计三级”栏），请用 --county 指定")
     record.to_fill["ownership"] = "县级汇总导出中没有举办者"
     record.to_fill["area_type"] = "县级汇总导出中没有城乡类型"
 
 
-def merge_flat(files: list[FlatFile]) -> list[SchoolRecord]:
-    """One record per school across the 学段 files."""
+def merge_flat(files: list[FlatFile]) -> tuple[list[SchoolRecord], list[str]]:
+    """One record per school across the 学段 files, and the notices (高中-only schools not imported)."""
     merged: dict[tuple, SchoolRecord] = {}
+    skipped: list[str] = []
     for flat in files:
+        in_file: dict[tuple, SchoolRecord] = {}
         for record in flat.rows:
-            if record.values["school_type"] is None:
-                continue  # a 高中-only school in the 高中 file
             key = (record.values["year"], record.values.get("school_code") or record.values["school_name"])
+            if key in in_file:
+                raise LayoutError(f"“{flat.file}”中“{key[1]}”出现两次（{in_file[key].sources['school_name'][0]}、"
+                                  f"{record.sources['school_name'][0]}），请删除重复行")
+            in_file[key] = record
+            if record.values["school_type"] is None:  # a 高中-only school in the 高中 file
+                skipped.append(f"“{record.values['school_name']}”（{record.sources['school_name'][0]}）只有高中学段，"
+                               "不属于义务教育学校，未导入")
+                continue
             if key not in merged:
                 merged[key] = record
                 continue
@@ -201,4 +212,4 @@ def merge_flat(files: list[FlatFile]) -> list[SchoolRecord]:
             if missing:
                 raise LayoutError(f"{record.label}是{record.values['school_type']}，但所给文件中没有它的"
                                   f"{'、'.join(missing)}学段数据（每个学段一个导出文件）")
-    return list(merged.values())
+    return list(merged.values()), skipped

@@ -106,7 +106,9 @@ def import_tongji(paths: Iterable[str | os.PathLike], year: int | None = None,
             errors += exc.errors
     if flats:
         try:
-            records += merge_flat(flats)
+            flat_records, skipped = merge_flat(flats)
+            records += flat_records
+            notices += skipped
         except LayoutError as exc:
             errors.append(InputError(None, None, None, None, str(exc)))
     _check_duplicates(records, errors)

@@ -216,7 +216,7 @@ def _school_type(record: SchoolRecord, sheet: Sheet, found, below: bool, suffixe
             key = normalise(code[0]) if code else key
         if key not in SCHOOL_TYPES:
             raise LayoutError(f"{sheet.where}的办学类型“{text}”无法识别")
-        types[SCHOOL_TYPES[key]] = (text, where)
+        types.setdefault(SCHOOL_TYPES[key], (text, where))
     if not types:
         raise LayoutError(f"{sheet.where}中找不到“办学类型”，工作表名也没有“_办学类型”后缀")
     if len(types) > 1:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from posixpath import join as posix_join
 
@@ -57,6 +58,11 @@ class Sheet:
     def get(self, row: int, col: int) -> str | None:
         return self.cells.get((row, col))
 
+    @cached_property
+    def normalised(self) -> dict[tuple[int, int], str]:
+        """Every cell's text as compared (see :func:`normalise`), computed once."""
+        return {key: normalise(value) for key, value in self.cells.items()}
+
     def merged_value(self, row: int, col: int) -> str | None:
         """The cell's text, or the text of the merged range it lies in."""
         value = self.cells.get((row, col))
@@ -85,12 +91,13 @@ class Workbook:
             self.sheet_names: list[str] = list(self._reader.sheet_names)
         except (fastexcel.FastExcelError, OSError) as exc:
             raise file_error(f"无法读取工作簿“{path.name}”：文件已损坏或不是 Excel 文件（{exc}）") from exc
-        self._merges = _merged_ranges(path) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
+        self._members = _sheet_members(path) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
         self._sheets: dict[str, Sheet] = {}
 
     def sheet(self, name: str) -> Sheet:
         if name not in self._sheets:
-            self._sheets[name] = Sheet(name, self.path.name, self._cells(name), self._merges.get(name, []))
+            merges = _merged_ranges(self.path, self._members[name]) if name in self._members else []
+            self._sheets[name] = Sheet(name, self.path.name, self._cells(name), merges)
         return self._sheets[name]
 
     def _cells(self, name: str) -> dict[tuple[int, int], str]:
@@ -121,33 +128,40 @@ def _cell_index(ref: str) -> tuple[int, int]:
     return int(digits) - 1, col - 1
 
 
-def _merged_ranges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]:
-    """Sheet name → merged ranges, from the .xlsx package (empty when it cannot be read)."""
+def _sheet_members(path: Path) -> dict[str, str]:
+    """Sheet name → its XML part inside the .xlsx package (empty when the package cannot be read)."""
     try:
         with zipfile.ZipFile(path) as package:
             workbook = package.read("xl/workbook.xml").decode("utf-8")
             rels = package.read("xl/_rels/workbook.xml.rels").decode("utf-8")
-            targets = {m.group(1): m.group(2) for m in re.finditer(
-                r'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels)}
-            targets |= {m.group(2): m.group(1) for m in re.finditer(
-                r'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels)}
-            merges = {}
-            for m in re.finditer(r'<(?:\w+:)?sheet\b[^>]*?name="([^"]+)"[^>]*?r:id="([^"]+)"', workbook):
-                name, rel = _unescape(m.group(1)), m.group(2)
-                target = targets.get(rel, "")
-                member = target.lstrip("/") if target.startswith("/") else posix_join("xl", target)
-                try:
-                    xml = package.read(member).decode("utf-8")
-                except KeyError:
-                    continue
-                ranges = []
-                for ref in re.findall(r'<(?:\w+:)?mergeCell\b[^>]*?ref="([A-Z]+\d+):([A-Z]+\d+)"', xml):
-                    (r1, c1), (r2, c2) = _cell_index(ref[0]), _cell_index(ref[1])
-                    ranges.append((r1, c1, r2, c2))
-                merges[name] = ranges
-            return merges
     except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError):
         return {}
+    targets = {}
+    for m in re.finditer(r"<Relationship\b[^>]*>", rels):
+        rel_id, target = re.search(r'\bId="([^"]+)"', m.group()), re.search(r'\bTarget="([^"]+)"', m.group())
+        if rel_id and target:
+            targets[rel_id.group(1)] = target.group(1)
+    members = {}
+    for m in re.finditer(r"<(?:\w+:)?sheet\b[^>]*>", workbook):
+        name, rel = re.search(r'\bname="([^"]+)"', m.group()), re.search(r'\br:id="([^"]+)"', m.group())
+        if name and rel and rel.group(1) in targets:
+            target = targets[rel.group(1)]
+            members[_unescape(name.group(1))] = target.lstrip("/") if target.startswith("/") else posix_join("xl", target)
+    return members
+
+
+def _merged_ranges(path: Path, member: str) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of one sheet (``<mergeCell ref="B4:C5"/>``); none when they cannot be read."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            xml = package.read(member).decode("utf-8")
+    except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError):
+        return []
+    ranges = []
+    for first, last in re.findall(r'<(?:\w+:)?mergeCell\b[^>]*?ref="([A-Z]+\d+):([A-Z]+\d+)"', xml):
+        (r1, c1), (r2, c2) = _cell_index(first), _cell_index(last)
+        ranges.append((r1, c1, r2, c2))
+    return ranges
 
 
 def _unescape(text: str) -> str:

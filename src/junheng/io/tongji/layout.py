@@ -193,7 +193,7 @@ _STAGE_WORD = {"primary": "小学", "junior": "初中", "senior": "高中"}
 
 def locate_table(sheet: Sheet) -> Table:
     """The table of a 基层表 sheet, found by its 甲/乙 row; a :class:`LayoutError` if there is none."""
-    jia = [(r, c) for (r, c), v in sheet.cells.items() if normalise(v) == "甲"]
+    jia = [(r, c) for (r, c), v in sheet.normalised.items() if v == "甲"]
     for row, col in sorted(jia):
         cells = [(c, normalise(v)) for c, v in sheet.row_cells(row) if c > col]
         if not cells or cells[0][1] != "乙":
@@ -215,8 +215,8 @@ def locate_table(sheet: Sheet) -> Table:
 def _list_header(sheet: Sheet) -> Table | None:
     """A list table without a 甲/乙 row (基础基112: 项目 | 编号 | 内容 | 单位 | 备注): its header row
     stands in for the 甲/乙 row and its value columns are numbered from 1 left to right."""
-    for (row, col), value in sorted(sheet.cells.items()):
-        if not re.fullmatch(r"项目|指标(名称)?", normalise(value)):
+    for (row, col), value in sorted(sheet.normalised.items()):
+        if not re.fullmatch(r"项目|指标(名称)?", value):
             continue
         cells = [(c, normalise(v)) for c, v in sheet.row_cells(row) if c > col]
         if cells and re.fullmatch(r"编号|代码|序号", cells[0][1]) and len(cells) > 1:
@@ -243,10 +243,10 @@ def header_paths(sheet: Sheet, top: int, bottom: int, columns: list[int]) -> dic
 
 def _table(sheet: Sheet, jia_row: int, label_col: int, code_col: int, numbered: dict[int, int]) -> Table:
     unit, header_top = "", 0
-    for (r, _c), value in sorted(sheet.cells.items()):
+    for (r, _c), value in sorted(sheet.normalised.items()):
         if r >= jia_row:
             break
-        m = _UNIT_LINE.search(normalise(value))
+        m = _UNIT_LINE.search(value)
         if m:
             unit, header_top = m.group("unit"), r + 1
     data_cols = sorted(set(numbered.values()) | {c for (r, c) in sheet.cells if header_top <= r < jia_row and c > code_col})
@@ -285,7 +285,7 @@ def form_value(sheet: Sheet, pattern: re.Pattern, below: bool, what: str, offset
 
     Returns (text, address), or None when the label is not on the sheet.
     """
-    labels = [(r, c) for (r, c), v in sheet.cells.items() if pattern.fullmatch(clean_label(v))]
+    labels = [(r, c) for (r, c), v in sheet.normalised.items() if pattern.fullmatch(_MARKERS.sub("", v).rstrip(":"))]
     if not labels:
         return None
     if len(labels) > 1:

@@ -20,9 +20,8 @@ import fastexcel
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
-from tongji_exports import school, write_v2020, write_v2021  # noqa: E402
-
 from junheng.io.tongji import import_tongji, write_import_workbook  # noqa: E402
+from tongji_exports import school, write_v2020, write_v2021  # noqa: E402
 
 TYPES = ("小学", "初中", "九年一贯制学校", "完全中学", "十二年一贯制学校")
 TARGET_SECONDS = 5.0

@@ -1,0 +1,55 @@
+"""The bureau's 事业统计 upload: exports in, the fill-in workbook out, nothing stored."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from junheng.web.models import Submission
+from tongji_exports import school, write_v2020, write_v2021
+
+
+def upload(path):
+    return SimpleUploadedFile(path.name, path.read_bytes())
+
+
+def exports(tmp_path, year, **changes):
+    return [write_v2020(tmp_path / "a.xlsx", school(1, year=year, county_code="330101", **changes)),
+            write_v2021(tmp_path / "b.xlsx", school(2, "九年一贯制学校", year=year, county_code="330101", **changes))]
+
+
+def test_bureau_uploads_exports_and_downloads_the_fill_in_workbook(world, login, tmp_path):
+    client = login(world.bureau)
+    url = reverse("tongji_upload", args=[world.year])
+    assert "导入教育事业统计导出" in client.get(url).content.decode()
+    before = Submission.objects.count()
+    response = client.post(url, {"files": [upload(p) for p in exports(tmp_path, world.year)]})
+    assert response.status_code == 200, response.content.decode()[:2000]
+    assert "attachment" in response["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    rows = list(book["学校"].iter_rows(min_row=2, values_only=True))
+    assert len([r for r in rows if any(r)]) == 2
+    assert {r[2] for r in rows if any(r)} == {world.county.name}
+    assert "事业统计导入" in book.sheetnames
+    assert Submission.objects.count() == before  # nothing stored
+
+
+def test_a_bad_export_is_a_chinese_form_error(world, login, tmp_path):
+    path = write_v2020(tmp_path / "bad.xlsx", school(1, year=world.year), drop=("111",))
+    response = login(world.bureau).post(reverse("tongji_upload", args=[world.year]), {"files": [upload(path)]})
+    assert response.status_code == 400
+    assert "基础基111" in response.content.decode()
+
+
+def test_exports_of_another_year_are_refused(world, login, tmp_path):
+    response = login(world.bureau).post(reverse("tongji_upload", args=[world.year]),
+                                        {"files": [upload(p) for p in exports(tmp_path, world.year - 1)]})
+    assert response.status_code == 400 and "年度不一致" in response.content.decode()
+
+
+def test_only_the_bureau_may_upload(world, login, tmp_path):
+    response = login(world.user_a).get(reverse("tongji_upload", args=[world.year]))
+    assert response.status_code == 403

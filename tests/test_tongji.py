@@ -131,6 +131,15 @@ def test_money_in_wan_yuan_is_converted_exactly(tmp_path):
     assert record.values["equipment_value"] == Decimal("1234567.89")
 
 
+def test_a_missing_table_leaves_its_fields_to_fill_and_unused_sheets_are_named(tmp_path):
+    result = import_tongji([write_v2020(tmp_path / "a.xlsx", school(2), drop=("522",))])
+    record = result.records[0]
+    assert {"sports_field_area", "equipment_value", "multimedia_rooms"} <= set(record.to_fill)
+    assert record.to_fill["sports_field_area"] == "导出中没有基础基522表"
+    assert "sports_field_area" not in record.values
+    assert any("未读取" in n and "基础基412" in n and "封面" not in n for n in result.notices)
+
+
 def test_year_and_county_come_from_the_cover_and_111(tmp_path):
     values, record = imported(write_v2020(tmp_path / "a.xlsx", school(1, year=2019)))
     assert (values["year"], values["county_name"], values["county_code"]) == (2019, "清溪县", "330101")

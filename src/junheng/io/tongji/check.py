@@ -64,11 +64,14 @@ def _exact(value) -> Fraction | str | None:
 def compare(dataset: Dataset, result: TongjiImport) -> list[Difference]:
     """Every disagreement between ``dataset`` and the exports, in school-code order."""
     filled = {(row["year"], str(row["school_code"])): row for row in dataset.schools.iter_rows(named=True)}
+    by_name = {(row["year"], str(row["school_name"])): key for key, row in filled.items()}
     differences: list[Difference] = []
     seen = set()
     for record in result.records:
         code, name = str(record.values.get("school_code", "")), str(record.values.get("school_name", ""))
-        key = (record.values["year"], code)
+        # a county flat export without 学校标识码 is matched by name
+        key = (record.values["year"], code) if code else by_name.get((record.values["year"], name), (None, name))
+        code = code or key[1]
         seen.add(key)
         row = filled.get(key)
         if row is None:

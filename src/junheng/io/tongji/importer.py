@@ -123,7 +123,10 @@ def import_tongji(paths: Iterable[str | os.PathLike], year: int | None = None,
                 if stage is None or stage in record.stages:
                     record.to_fill.setdefault(field_id, reason)
         notices += [f"{record.label}：{n}" for n in record.notices]
-    records.sort(key=lambda r: str(r.values["school_code"]))
+    unused = sorted({name for record in records for name in record.unused_sheets})
+    if unused:
+        notices.append(f"以下工作表与均衡指标无关，未读取：{'、'.join(unused)}")
+    records.sort(key=lambda r: str(r.values.get("school_code", "")))
     return TongjiImport(records, notices)
 
 

@@ -53,6 +53,7 @@ class SchoolRecord:
     file: str
     version: str
     values: dict[str, object] = field(default_factory=dict)
+    unused_sheets: list[str] = field(default_factory=list)  # sheets of the export no field comes from
     sources: dict[str, list[str]] = field(default_factory=dict)
     to_fill: dict[str, str] = field(default_factory=dict)  # field id → why it is blank
     notices: list[str] = field(default_factory=list)
@@ -116,6 +117,8 @@ def read_school(workbook: Workbook, version: str, sheets: dict[str, str], suffix
         except LayoutError:
             if not source.optional:
                 raise
+    used = {sheets[IDENTITY_TABLE[version]], *(sheets[code] for code in tables)}
+    record.unused_sheets = [name for name in workbook.sheet_names if name not in used and "封面" not in name]
     return record
 
 

@@ -19,7 +19,7 @@ from junheng.evaluate import evaluate
 from junheng.io import InputErrors, read_dataset
 from junheng.io.template import write_template
 from junheng.io.tongji import compare, import_tongji, write_import_workbook
-from junheng.io.tongji.importer import _plain
+from junheng.io.tongji.importer import plain_value
 from junheng.io.tongji.output import IMPORT_SHEET
 from junheng.schema import SCHOOLS
 from junheng.standards import load_standard
@@ -44,7 +44,7 @@ def imported(path, **kw):
     result = import_tongji([path], **kw)
     assert len(result.records) == 1
     record = result.records[0]
-    return {k: _plain(v) for k, v in record.values.items()}, record
+    return {k: plain_value(v) for k, v in record.values.items()}, record
 
 
 # ── every version and school type ───────────────────────────────────────────────────────────
@@ -170,7 +170,7 @@ def test_primary_above_degree_counts_doctors(tmp_path):
     assert values["primary_teachers_above_degree"] == sum(sheet[c].value for c in ("C9", "C10", "C11", "C12"))
     flat = import_tongji([write_flat(tmp_path / "小学.xlsx", [s], "primary"),
                           write_flat(tmp_path / "初中.xlsx", [s], "junior")]).records[0]
-    assert _plain(flat.values["primary_teachers_above_degree"]) == s["primary_teachers_above_degree"]
+    assert plain_value(flat.values["primary_teachers_above_degree"]) == s["primary_teachers_above_degree"]
 
 
 def test_pe_arts_sums_four_different_columns(tmp_path):
@@ -322,7 +322,7 @@ def test_county_flat_export_joins_the_stage_files(tmp_path):
     result = import_tongji(files)
     assert len(result.records) == 4
     for record, s in zip(result.records, schools, strict=True):
-        values = {k: _plain(v) for k, v in record.values.items()}
+        values = {k: plain_value(v) for k, v in record.values.items()}
         wanted = {k: v for k, v in expected(s, "V2021").items()
                   if k not in ("ownership", "area_type", "county_code", "migrant_students", "computers", "books")
                   and not k.endswith("senior_title_teachers")}

@@ -21,7 +21,7 @@ from junheng.io.files import atomic_path
 from junheng.io.xlsx import HEADER_FILL, atomic_workbook
 from junheng.schema import SCHOOLS
 
-from .importer import TongjiImport, _plain
+from .importer import TongjiImport, plain_value
 
 HEADERS = ("学校标识码", "学校名称", "字段", "填报值", "事业统计值", "差额", "事业统计来源")
 _NOT_COMPARED = {"year"}
@@ -39,7 +39,7 @@ class Difference:
     @property
     def gap(self):
         if isinstance(self.filled, int | float) and isinstance(self.tongji, int | float):
-            return _plain(Decimal(str(self.tongji)) - Decimal(str(self.filled)))
+            return plain_value(Decimal(str(self.tongji)) - Decimal(str(self.filled)))
         return None
 
     def line(self) -> str:
@@ -80,7 +80,7 @@ def compare(dataset: Dataset, result: TongjiImport) -> list[Difference]:
         for field in SCHOOLS.fields:
             if field.id in _NOT_COMPARED or field.id not in record.values:
                 continue
-            ours, theirs = row.get(field.id), _plain(record.values[field.id])
+            ours, theirs = row.get(field.id), plain_value(record.values[field.id])
             if _exact(ours) != _exact(theirs):
                 differences.append(Difference(code, name, field.display_header, ours, theirs,
                                               " + ".join(record.sources.get(field.id, []))))

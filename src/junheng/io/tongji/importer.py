@@ -15,17 +15,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-import polars as pl
-
-from junheng.dataset import Dataset
-from junheng.io.cells import DTYPES
 from junheng.io.errors import InputError, InputErrors, file_error
 from junheng.schema import SCHOOLS
 
 from .grid import Workbook
 from .layout import LayoutError
 from .school import NotCompulsory, SchoolRecord, read_school, table_sheets
-from .specs import NOT_IN_TONGJI, ROOMS_NOTE
+from .specs import NOT_IN_TONGJI
 
 EXPORT_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
@@ -37,15 +33,6 @@ class TongjiImport:
     records: list[SchoolRecord]
     notices: list[str] = field(default_factory=list)
 
-    def dataset(self) -> Dataset:
-        """The canonical 学校 table (专用教室 supplied empty: 事业统计 has no rooms)."""
-        columns = {}
-        for f in SCHOOLS.fields:
-            values = [_plain(r.values.get(f.id)) for r in self.records]
-            columns[f.id] = pl.Series(f.id, values, dtype=DTYPES[f.type])
-        schools = pl.DataFrame(columns)
-        return Dataset(schools=schools, source="事业统计导出")
-
     def to_fill_lines(self) -> list[str]:
         """One Chinese line per school: the fields it still has to fill in."""
         lines = []
@@ -55,7 +42,8 @@ class TongjiImport:
         return lines
 
 
-def _plain(value):
+def plain_value(value):
+    """A value as the template writes it: whole decimals as ``int``, others as ``float`` (exact decimal repr)."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
@@ -141,4 +129,3 @@ def _check_duplicates(records: list[SchoolRecord], errors: list[InputError]) -> 
         seen[key] = record
 
 
-__all__ = ["ROOMS_NOTE", "TongjiImport", "export_files", "import_tongji"]

@@ -281,7 +281,8 @@ def title_stages(title: str) -> frozenset[str]:
 
 
 def form_value(sheet: Sheet, pattern: re.Pattern, below: bool, what: str, offset: int = 1) -> tuple[str, str] | None:
-    """The value of a form field (基本情况 sheets): the ``offset``-th non-empty cell beside or under its label.
+    """The value of a form field (基本情况 sheets): the ``offset``-th cell under its label (基础基111), or
+    the ``offset``-th non-empty cell to its right (教基1001).
 
     Returns (text, address), or None when the label is not on the sheet.
     """
@@ -292,12 +293,11 @@ def form_value(sheet: Sheet, pattern: re.Pattern, below: bool, what: str, offset
         places = "、".join(address(r, c) for r, c in sorted(labels))
         raise LayoutError(f"{sheet.where}中“{what}”标签不止一处（{places}），无法确定读取哪一个")
     row, col = labels[0]
-    if below:
-        found = sorted((r, v) for (r, c), v in sheet.cells.items() if c == col and row < r <= row + 4)
-        cells = [(r, col, v) for r, v in found]
-    else:
-        cells = [(row, c, v) for c, v in sheet.row_cells(row) if c > col]
+    if below:  # exactly under the label (a blank value is blank, never the next label down)
+        value = sheet.get(row + offset, col)
+        return None if value is None else (value, address(row + offset, col))
+    cells = [(c, v) for c, v in sheet.row_cells(row) if c > col]
     if len(cells) < offset:
         return None
-    r, c, value = cells[offset - 1]
-    return value, address(r, c)
+    c, value = cells[offset - 1]
+    return value, address(row, c)

@@ -51,9 +51,9 @@ def write_import_workbook(result: TongjiImport, path: str | os.PathLike) -> Path
 
 
 def _row(values: dict) -> dict:
-    from .importer import _plain
+    from .importer import plain_value
 
-    return {k: _plain(v) for k, v in values.items() if not k.startswith("_")}
+    return {k: plain_value(v) for k, v in values.items() if not k.startswith("_")}
 
 
 def _import_sheet(workbook, result: TongjiImport) -> None:

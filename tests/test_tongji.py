@@ -445,6 +445,17 @@ def test_check_of_agreeing_data_says_so(tmp_path):
     assert result.returncode == 0 and "完全一致" in result.stdout
 
 
+def test_output_in_the_export_folder_is_not_read_back_as_an_export(tmp_path):
+    write_v2020(tmp_path / "a.xlsx", school(1))
+    out = tmp_path / "数据.xlsx"
+    for _ in range(2):  # the second run finds the first run's output in the folder
+        result = junheng("import-tongji", tmp_path, "--out", out)
+        assert result.returncode == 0, result.stderr
+    result = junheng("import-tongji", tmp_path / "a.xlsx", "--out", tmp_path / "a.xlsx")
+    assert result.returncode == 2 and "不能同时是输入" in result.stderr
+    assert openpyxl.load_workbook(tmp_path / "a.xlsx").sheetnames[0] == "封面"
+
+
 def test_usage_without_out_or_check_is_a_chinese_error(tmp_path):
     path = write_v2020(tmp_path / "a.xlsx", school(1))
     result = junheng("import-tongji", path)

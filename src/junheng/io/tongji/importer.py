@@ -49,8 +49,10 @@ def plain_value(value):
     return value
 
 
-def export_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """The workbooks named, folders expanded (sorted; hidden and Office lock files ``~$…`` skipped)."""
+def export_files(paths: Iterable[str | os.PathLike], exclude: str | os.PathLike | None = None) -> list[Path]:
+    """The workbooks named, folders expanded (sorted; hidden and Office lock files ``~$…`` skipped, and
+    ``exclude`` — the output being written, which may sit in the export folder from an earlier run)."""
+    skip = Path(exclude).resolve() if exclude else None
     files = []
     for given in paths:
         path = Path(given)
@@ -58,10 +60,12 @@ def export_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
             raise file_error(f"找不到文件或文件夹“{path}”")
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.suffix.lower() in EXPORT_SUFFIXES
-                           and not p.name.startswith(("~$", ".")))
+                           and not p.name.startswith(("~$", ".")) and p.resolve() != skip)
             if not found:
                 raise file_error(f"文件夹“{path}”中没有 Excel 工作簿（.xlsx/.xls）")
             files += found
+        elif path.resolve() == skip:
+            raise file_error(f"输出文件“{path.name}”不能同时是输入的导出文件，请换一个输出文件名")
         elif path.suffix.lower() in EXPORT_SUFFIXES:
             files.append(path)
         else:
@@ -69,16 +73,17 @@ def export_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
     return files
 
 
-def import_tongji(paths: Iterable[str | os.PathLike], year: int | None = None,
-                  county: str | None = None) -> TongjiImport:
-    """Read every export; raise :class:`InputErrors` listing every file that cannot be read right."""
+def import_tongji(paths: Iterable[str | os.PathLike], year: int | None = None, county: str | None = None,
+                  exclude: str | os.PathLike | None = None) -> TongjiImport:
+    """Read every export (``exclude``: a file not to read, the output); raise :class:`InputErrors`
+    listing every file that cannot be read right."""
     from .flat import FlatFile, merge_flat, read_flat
 
     errors: list[InputError] = []
     records: list[SchoolRecord] = []
     flats: list[FlatFile] = []
     notices: list[str] = []
-    for path in export_files(paths):
+    for path in export_files(paths, exclude):
         try:
             workbook = Workbook(path)
             version, sheets, suffixes = table_sheets(workbook)

@@ -280,6 +280,12 @@ def test_text_in_a_number_cell_is_refused_with_its_address(tmp_path):
         import_tongji([path])
 
 
+def test_legacy_xls_is_refused_rather_than_read_without_its_merged_headers(tmp_path):
+    (tmp_path / "old.xls").write_bytes(b"not read")
+    with pytest.raises(InputErrors, match="另存为 .xlsx"):
+        import_tongji([tmp_path])
+
+
 def test_a_workbook_that_is_no_export_is_refused(tmp_path):
     path = _write(tmp_path / "x.xlsx", {"Sheet1": [["姓名", "电话"], ["张三", "123"]]})
     result = junheng("import-tongji", path, "--out", tmp_path / "out.xlsx")
@@ -460,3 +466,5 @@ def test_usage_without_out_or_check_is_a_chinese_error(tmp_path):
     path = write_v2020(tmp_path / "a.xlsx", school(1))
     result = junheng("import-tongji", path)
     assert result.returncode == 2 and "--out" in result.stderr
+    result = junheng("import-tongji", path, "--out", tmp_path / "数据.csv")
+    assert result.returncode == 2 and ".xlsx" in result.stderr

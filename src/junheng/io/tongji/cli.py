@@ -28,6 +28,9 @@ def run(args: argparse.Namespace) -> None:
 
     if not args.check and not args.out:  # (junheng.cli's UsageError is another class when run as __main__)
         raise file_error("请用 --out 指定输出的填报工作簿，或用 --check 指定要核对的数据集")
+    allowed = (".xlsx", ".csv") if args.check else (".xlsx",)
+    if args.out and not args.out.lower().endswith(allowed):
+        raise file_error(f"--out 应为 {' 或 '.join(allowed)} 文件：{args.out}")
     result = import_tongji(args.paths, year=args.year, county=args.county, exclude=args.out)
     for notice in result.notices:
         print(f"提示：{notice}", file=sys.stderr)

@@ -91,7 +91,7 @@ class Workbook:
             self.sheet_names: list[str] = list(self._reader.sheet_names)
         except (fastexcel.FastExcelError, OSError) as exc:
             raise file_error(f"无法读取工作簿“{path.name}”：文件已损坏或不是 Excel 文件（{exc}）") from exc
-        self._members = _sheet_members(path) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
+        self._members = _sheet_members(path)
         self._sheets: dict[str, Sheet] = {}
 
     def sheet(self, name: str) -> Sheet:

@@ -23,7 +23,10 @@ from .layout import LayoutError
 from .school import NotCompulsory, SchoolRecord, read_school, table_sheets
 from .specs import NOT_IN_TONGJI
 
-EXPORT_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+EXPORT_SUFFIXES = (".xlsx", ".xlsm")
+# Legacy .xls does not say which cells a merged header spans, and without that a subject group
+# (艺术 over 计 / 音乐 / 美术) cannot be told from side-by-side subjects: refused, not guessed.
+LEGACY_SUFFIXES = (".xls", ".et")
 
 
 @dataclass
@@ -59,8 +62,12 @@ def export_files(paths: Iterable[str | os.PathLike], exclude: str | os.PathLike 
         if not path.exists():
             raise file_error(f"找不到文件或文件夹“{path}”")
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in EXPORT_SUFFIXES
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in EXPORT_SUFFIXES + LEGACY_SUFFIXES
                            and not p.name.startswith(("~$", ".")) and p.resolve() != skip)
+            legacy = [p.name for p in found if p.suffix.lower() in LEGACY_SUFFIXES]
+            if legacy:
+                raise file_error(f"文件夹“{path}”中有旧版 Excel 格式的文件（{'、'.join(legacy)}），无法可靠识别合并的表头："
+                                 "请在 Excel 或 WPS 中另存为 .xlsx 后再导入")
             if not found:
                 raise file_error(f"文件夹“{path}”中没有 Excel 工作簿（.xlsx/.xls）")
             files += found
@@ -68,6 +75,8 @@ def export_files(paths: Iterable[str | os.PathLike], exclude: str | os.PathLike 
             raise file_error(f"输出文件“{path.name}”不能同时是输入的导出文件，请换一个输出文件名")
         elif path.suffix.lower() in EXPORT_SUFFIXES:
             files.append(path)
+        elif path.suffix.lower() in LEGACY_SUFFIXES:
+            raise file_error(f"“{path.name}”是旧版 Excel 格式，无法可靠识别合并的表头：请在 Excel 或 WPS 中另存为 .xlsx 后再导入")
         else:
             raise file_error(f"“{path.name}”不是 Excel 工作簿：请提供事业统计导出的 .xlsx 文件或其所在文件夹")
     return files

@@ -45,8 +45,8 @@ def _limits(uploads) -> list[str]:
         return [f"一次最多上传 {MAX_FILES} 个文件"]
     if sum(u.size for u in uploads) > MAX_BYTES:
         return [f"文件合计超过 {MAX_BYTES // 1024 // 1024} MB"]
-    wrong = [u.name for u in uploads if not u.name.lower().endswith((".xlsx", ".xlsm", ".xls"))]
-    return [f"“{name}”不是 Excel 工作簿（.xlsx）" for name in wrong]
+    wrong = [u.name for u in uploads if not u.name.lower().endswith((".xlsx", ".xlsm"))]
+    return [f"“{name}”不是 .xlsx 工作簿（旧版 .xls 请先在 Excel 或 WPS 中另存为 .xlsx）" for name in wrong]
 
 
 def _workbook_response(uploads, year: int, county: str, county_code: str | None) -> HttpResponse:

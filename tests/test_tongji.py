@@ -140,6 +140,13 @@ def test_a_missing_table_leaves_its_fields_to_fill_and_unused_sheets_are_named(t
     assert any("未读取" in n and "基础基412" in n and "封面" not in n for n in result.notices)
 
 
+def test_an_export_contradicting_itself_is_named_with_its_cells(tmp_path):
+    s = school(3, "小学", primary_key_teachers=99)
+    result = junheng("import-tongji", write_v2020(tmp_path / "a.xlsx", s), "--out", tmp_path / "out.xlsx")
+    assert result.returncode == 0
+    assert "小学县级及以上骨干教师数 99（基础基112!D30）多于小学专任教师数" in result.stderr
+
+
 def test_year_and_county_come_from_the_cover_and_111(tmp_path):
     values, record = imported(write_v2020(tmp_path / "a.xlsx", school(1, year=2019)))
     assert (values["year"], values["county_name"], values["county_code"]) == (2019, "清溪县", "330101")

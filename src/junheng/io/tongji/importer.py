@@ -124,12 +124,39 @@ def import_tongji(paths: Iterable[str | os.PathLike], year: int | None = None, c
                 stage = SCHOOLS.field(field_id).stage
                 if stage is None or stage in record.stages:
                     record.to_fill.setdefault(field_id, reason)
+        record.notices += consistency_notices(record)
         notices += [f"{record.label}：{n}" for n in record.notices]
     unused = sorted({name for record in records for name in record.unused_sheets})
     if unused:
         notices.append(f"以下工作表与均衡指标无关，未读取：{'、'.join(unused)}")
     records.sort(key=lambda r: str(r.values.get("school_code", "")))
     return TongjiImport(records, notices)
+
+
+def consistency_notices(record: SchoolRecord) -> list[str]:
+    """The cross-field rules of data.md broken by the export itself (the fill-in workbook will be refused
+    on them when read, so they are named now, with the cells they came from)."""
+    values, found = record.values, []
+
+    def where(field_id: str) -> str:
+        return " + ".join(record.sources.get(field_id, []))
+
+    for stage in record.stages:
+        teachers = values.get(f"{stage}_teachers")
+        for part in ("teachers_above_degree", "key_teachers", "pe_arts_teachers", "senior_title_teachers"):
+            field_id = f"{stage}_{part}"
+            if teachers is not None and values.get(field_id) is not None and values[field_id] > teachers:
+                found.append(f"{SCHOOLS.field(field_id).header} {plain_value(values[field_id])}（{where(field_id)}）"
+                             f"多于{SCHOOLS.field(f'{stage}_teachers').header} {plain_value(teachers)}（{where(f'{stage}_teachers')}）")
+        if values.get(f"{stage}_students"):
+            for need in (f"{stage}_classes", f"{stage}_teachers"):
+                if values.get(need) == 0:
+                    found.append(f"有{SCHOOLS.field(f'{stage}_students').header}，但{SCHOOLS.field(need).header}为 0（{where(need)}）")
+    indoor, teaching = values.get("indoor_sports_area"), values.get("teaching_area")
+    if indoor is not None and teaching is not None and indoor > teaching:
+        found.append(f"室内体育用房面积 {plain_value(indoor)}（{where('indoor_sports_area')}）大于教学及辅助用房面积 "
+                     f"{plain_value(teaching)}（{where('teaching_area')}）")
+    return [f"事业统计数据自相矛盾：{line}，请核对导出" for line in found]
 
 
 def _check_duplicates(records: list[SchoolRecord], errors: list[InputError]) -> None:

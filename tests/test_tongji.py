@@ -125,6 +125,18 @@ def test_v2021_plain_sheet_names_take_the_type_from_1001(tmp_path):
     assert record.sources["school_type"] == ["教基1001!C25"]
 
 
+def test_1001_type_row_found_where_it_moved(tmp_path):
+    """办学类型 is C25 in lexcel's JJ*1001 and C27 in JJT1001/EsImport: found by its label either way."""
+    s = school(6, "十二年一贯制学校", year=2021)
+    path = write_v2021(tmp_path / "a.xlsx", s)
+    book = openpyxl.load_workbook(path)
+    book["教基1001_十二年一贯制学校"].insert_rows(20, 2)
+    book.save(path)
+    values, record = imported(path)
+    assert record.sources["school_type"] == ["教基1001_十二年一贯制学校!C27"]
+    assert values == expected(s, "V2021")
+
+
 def test_money_in_wan_yuan_is_converted_exactly(tmp_path):
     s = school(6, "小学", equipment_value=1_234_567.89)
     values, record = imported(write_v2020(tmp_path / "a.xlsx", s))
@@ -291,6 +303,15 @@ def test_legacy_xls_is_refused_rather_than_read_without_its_merged_headers(tmp_p
     (tmp_path / "old.xls").write_bytes(b"not read")
     with pytest.raises(InputErrors, match="另存为 .xlsx"):
         import_tongji([tmp_path])
+
+
+def test_a_workbook_unpacking_to_gigabytes_is_refused_unread(tmp_path, monkeypatch):
+    from junheng.io.tongji import grid
+
+    path = write_v2020(tmp_path / "a.xlsx", school(1))
+    monkeypatch.setattr(grid, "MAX_UNPACKED_BYTES", 10_000)
+    with pytest.raises(InputErrors, match="解压后超过"):
+        import_tongji([path])
 
 
 def test_a_workbook_that_is_no_export_is_refused(tmp_path):

@@ -86,6 +86,7 @@ class Workbook:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        _refuse_zip_bomb(path)
         try:
             self._reader = fastexcel.read_excel(path)
             self.sheet_names: list[str] = list(self._reader.sheet_names)
@@ -126,6 +127,20 @@ def _cell_index(ref: str) -> tuple[int, int]:
     for letter in letters:
         col = col * 26 + ord(letter) - 64
     return int(digits) - 1, col - 1
+
+
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024  # one school's export unpacks to well under 10 MB
+
+
+def _refuse_zip_bomb(path: Path) -> None:
+    """A workbook that would unpack to more than :data:`MAX_UNPACKED_BYTES` is refused before reading."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            unpacked = sum(info.file_size for info in package.infolist())
+    except (OSError, zipfile.BadZipFile):
+        return  # not a zip package: calamine reports what it is
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise file_error(f"工作簿“{path.name}”解压后超过 {MAX_UNPACKED_BYTES // 1024 // 1024} MB，不像是一所学校的事业统计导出，未读取")
 
 
 def _sheet_members(path: Path) -> dict[str, str]:

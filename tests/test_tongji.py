@@ -137,6 +137,21 @@ def test_1001_type_row_found_where_it_moved(tmp_path):
     assert values == expected(s, "V2021")
 
 
+@pytest.mark.parametrize("version", ["V2020", "V2021"])
+def test_largest_class_is_left_to_fill_with_its_band(version, tmp_path):
+    """Only 班额 bands exist (columns in 基础基212/213, rows in 教基2106/2107): the field stays blank,
+    the note names the band of the largest class."""
+    writer = write_v2020 if version == "V2020" else write_v2021
+    _, record = imported(writer(tmp_path / "a.xlsx", school(2, "九年一贯制学校")))
+    primary, junior = record.to_fill["primary_max_class_size"], record.to_fill["junior_max_class_size"]
+    assert "primary_max_class_size" not in record.values
+    if version == "V2020":
+        assert "“36-40人”段，见 基础基212!I6" in primary and "“41-45人”段，见 基础基213!J8" in junior
+    else:
+        assert "“41-45人”段，见 教基2106_九年一贯制学校!C10" in primary
+        assert "“46-50人”段，见 教基2107_九年一贯制学校!C11" in junior
+
+
 def test_money_in_wan_yuan_is_converted_exactly(tmp_path):
     s = school(6, "小学", equipment_value=1_234_567.89)
     values, record = imported(write_v2020(tmp_path / "a.xlsx", s))

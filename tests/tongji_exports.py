@@ -409,7 +409,8 @@ def write_v2021(path: Path, s: dict, *, suffix: bool = True, arts_group: bool = 
         table("2106", "小学班级数、班额情况", "个", [("合计",)] + [(g,) for g in ("一年级", "二年级", "三年级", "四年级",
                                                                                    "五年级", "六年级")],
               [("总计", "01", [s["primary_classes"]] + spread(s["primary_classes"], 6))]
-              + [(b, f"{i + 2:02d}", [0] * 7) for i, b in enumerate(_BANDS)])
+              + [(b, f"{i + 2:02d}", [s["primary_classes"]] + spread(s["primary_classes"], 6) if b == "41-45人"
+                  else [0] * 7) for i, b in enumerate(_BANDS)])
         table("3112", "小学分类型学生数", "人",
               [("毕业生数",), ("招生数",), ("招生数中", "未接受过学前教育"), ("招生数中", "接受过一年"),
                ("招生数中", "接受过两年"), ("招生数中", "接受过三年"), ("在校生数", "计"), ("在校生数", "#女")]
@@ -424,7 +425,8 @@ def write_v2021(path: Path, s: dict, *, suffix: bool = True, arts_group: bool = 
     if "junior" in stages:
         table("2107", "初中班级数、班额情况", "个", [("合计",), ("一年级",), ("二年级",), ("三年级",)],
               [("总计", "01", [s["junior_classes"]] + spread(s["junior_classes"], 3))]
-              + [(b, f"{i + 2:02d}", [0] * 4) for i, b in enumerate(_BANDS)])
+              + [(b, f"{i + 2:02d}", [s["junior_classes"]] + spread(s["junior_classes"], 3) if b == "46-50人"
+                  else [0] * 4) for i, b in enumerate(_BANDS)])
         table("3115", "初中分类型学生数", "人",
               [("毕业生数",), ("招生数",), ("在校生数",), ("#女",), ("一年级",), ("二年级",), ("三年级",), ("预计毕业生数",)],
               _v2021_student_rows(s["junior_students"], 5, 3, s.get("migrant_students_junior", 0), lead=2),

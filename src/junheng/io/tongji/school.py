@@ -117,9 +117,42 @@ def read_school(workbook: Workbook, version: str, sheets: dict[str, str], suffix
         except LayoutError:
             if not source.optional:
                 raise
+    for stage in ("primary", "junior"):
+        code = CLASS_TABLES[version][stage]
+        if stage in stages and code in tables:
+            hint = largest_band(tables[code], stage, stages)
+            if hint:
+                record.to_fill[f"{stage}_max_class_size"] = (f"事业统计只有班额分段（本校最大的班在“{hint[0]}”段，"
+                                                             f"见 {hint[1]}），请填写确切的最大班额")
     used = {sheets[IDENTITY_TABLE[version]], *(sheets[code] for code in tables)}
     record.unused_sheets = [name for name in workbook.sheet_names if name not in used and "封面" not in name]
     return record
+
+
+CLASS_TABLES = {V2020: {"primary": "212", "junior": "213"}, V2021: {"primary": "2106", "junior": "2107"}}
+_BAND = re.compile(r"\d+人及以下|\d+[-—–~至]\d+人|\d+人及以上|\d+人以上")
+
+
+def largest_band(table: Table, stage: str, stages: set[str]) -> tuple[str, str] | None:
+    """The 班额 band of the largest class (the highest band with a class in it) and its cell, whether
+    the bands are columns (基础基212/213) or rows (教基2106/2107); None when the table has no bands."""
+    sheet = table.sheet
+    whole = len(stages & (table.stages or TABLE_STAGES.get("213" if stage == "junior" else "212", set()))) <= 1
+    try:
+        columns = [(c, path[-1]) for c, path in table.headers.items() if path and _BAND.fullmatch(path[-1])]
+        if columns:
+            row = table.find_row(None, stage, whole, "班额")
+            cells = [(row, c, band) for c, band in columns]
+        else:
+            col = table.find_column(None, "班额")
+            cells = [(r, col, label) for r, label in table.rows if _BAND.fullmatch(label)]
+        filled = [(r, c, band) for r, c, band in cells if parse_number(sheet, r, c) > 0]
+    except LayoutError:
+        return None
+    if not filled:
+        return None
+    top = max(filled, key=lambda cell: [int(n) for n in re.findall(r"\d+", cell[2])][-1] + ("以上" in cell[2]))
+    return top[2], f"{sheet.name}!{address(top[0], top[1])}"
 
 
 def _read_source(record: SchoolRecord, table: Table, source: Source, stages: set[str]) -> None:

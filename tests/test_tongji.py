@@ -14,6 +14,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 import xlsxwriter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from junheng.evaluate import evaluate
 from junheng.io import InputErrors, read_dataset
@@ -257,6 +259,15 @@ def test_a_moved_row_is_still_read_right(tmp_path):
     values, record = imported(write_v2020(tmp_path / "a.xlsx", s, moved_row=True))
     assert values["primary_students"] == s["primary_students"]
     assert record.sources["primary_students"] == ["基础基312!H8"]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10**6), school_type=st.sampled_from(TYPES))
+def test_rows_in_any_order_are_read_by_label(seed, school_type, tmp_path):
+    """The list tables (1102续, 5176) with their rows in any order give the same values."""
+    s = school(seed % 50 + 1, school_type, year=2021)
+    values, _ = imported(write_v2021(tmp_path / f"{seed}.xlsx", s, shuffle=seed))
+    assert values == expected(s, "V2021")
 
 
 def _write(path, sheets: dict[str, list[list]]):

@@ -378,9 +378,13 @@ V2021_SUBJECTS_SECONDARY = ["道德与法治", "语文", "数学", "外语", "�
 
 
 def write_v2021(path: Path, s: dict, *, suffix: bool = True, arts_group: bool = False, drop: tuple[str, ...] = (),
-                rename: dict[str, str] | None = None) -> Path:
+                rename: dict[str, str] | None = None, shuffle: int | None = None) -> Path:
     """One school's 教基 export; ``suffix`` names sheets ``教基NNNN_<办学类型>``; ``arts_group`` heads the
-    arts columns 艺术 / 计, 音乐, 美术 (a subtotal over its parts) instead of side by side."""
+    arts columns 艺术 / 计, 音乐, 美术 (a subtotal over its parts) instead of side by side; ``shuffle`` (a
+    seed) puts the rows of the list tables 1102续 and 5176 in another order."""
+    import random
+
+    reorder = random.Random(shuffle).shuffle if shuffle is not None else (lambda rows: None)
     shape = Shape(False)
     stages = STAGES[s["school_type"]]
     kind = TYPE_NAME[s["school_type"]]
@@ -404,6 +408,7 @@ def write_v2021(path: Path, s: dict, *, suffix: bool = True, arts_group: bool = 
         if stage in stages:
             key_rows.append((f"县级以上骨干教师({zh})", f"{len(key_rows) + 1:02d}",
                              ["人", s.get(f"{stage}_key_teachers", 1)]))
+    reorder(key_rows)
     table("1102续", "学校(机构)基本情况续表", "见计量单位", [("计量单位",), ("数量",)], key_rows, marks=("丙", "1"))
     if "primary" in stages:
         table("2106", "小学班级数、班额情况", "个", [("合计",)] + [(g,) for g in ("一年级", "二年级", "三年级", "四年级",
@@ -466,6 +471,7 @@ def write_v2021(path: Path, s: dict, *, suffix: bool = True, arts_group: bool = 
                   ("其中：平板电脑", "台", 5), ("教室", "间", s["multimedia_rooms"] + 2),
                   ("其中：网络多媒体教室", "间", s["multimedia_rooms"]), ("固定资产总值", "万元", 900),
                   ("其中：教学仪器设备资产值", "万元", s["equipment_value"] / 10_000)]
+    reorder(conditions)
     table("5176", "学校占地面积及其他办学条件", "见计量单位", [("计量单位",), ("数量",)],
           [(label, f"{i + 1:02d}", [unit, value]) for i, (label, unit, value) in enumerate(conditions)],
           marks=("丙", "1"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -53,3 +54,20 @@ def test_exports_of_another_year_are_refused(world, login, tmp_path):
 def test_only_the_bureau_may_upload(world, login, tmp_path):
     response = login(world.user_a).get(reverse("tongji_upload", args=[world.year]))
     assert response.status_code == 403
+
+
+def test_check_lists_where_submitted_data_disagree_with_the_exports(world, login, tmp_path):
+    sub = Submission.objects.get(school=world.school_a, year=world.year)
+    values = {k: v for k, v in sub.values.items() if v is not None}
+    s = school(1, values["school_type"]) | {"computers": 80, "books": 20000} | values
+    s["primary_students"] = values["primary_students"] + 7  # 事业统计 says 7 more pupils
+    path = write_v2020(tmp_path / "a.xlsx", s)
+    response = login(world.inspector).post(reverse("tongji_upload", args=[world.year]),
+                                           {"files": [upload(path)], "action": "check"})
+    assert response.status_code == 200, response.content.decode()[-3000:]
+    html = response.content.decode()
+    assert "与事业统计不一致" in html and "小学在校生数(人)" in html and "基础基312!H7" in html
+    assert str(values["primary_students"] + 7) in html
+    assert "事业统计导出中没有该校" in html  # the other schools of the county have no export here
+    rows = re.findall(rf"<tr><td>{world.school_a.code}</td>.*?</tr>", html, re.S)
+    assert len(rows) == 1, rows  # only the pupils differ: every other field agrees exactly

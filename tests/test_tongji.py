@@ -394,6 +394,20 @@ def test_county_flat_export_joins_the_stage_files(tmp_path):
     assert len(nine.sources["primary_pe_arts_teachers"]) == 2
 
 
+def test_a_site_not_counted_as_a_school_is_imported_as_its_own_campus_with_a_notice(tmp_path):
+    schools = [school(1, year=2021), school(2, year=2021, school_name="清溪县第1小学东校区")]
+    path = write_flat(tmp_path / "小学.xlsx", schools, "primary")
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    column = next(c.column for row in sheet.iter_rows(max_row=6) for c in row if c.value == "是否计校数")
+    row = next(c.row for c in sheet["A"] if c.value == "清溪县第1小学东校区")
+    sheet.cell(row, column).value = 0
+    book.save(path)
+    result = import_tongji([path])
+    assert len(result.records) == 2
+    assert any("东校区" in n and "是否计校数 = 0" in n for n in result.notices)
+
+
 def test_county_flat_export_without_the_junior_file_of_a_nine_year_school_is_refused(tmp_path):
     s = school(1, "九年一贯制学校", year=2021)
     with pytest.raises(InputErrors, match="没有它的初中学段数据"):

@@ -526,8 +526,11 @@ def test_output_in_the_export_folder_is_not_read_back_as_an_export(tmp_path):
         result = junheng("import-tongji", tmp_path, "--out", out)
         assert result.returncode == 0, result.stderr
     result = junheng("import-tongji", tmp_path / "a.xlsx", "--out", tmp_path / "a.xlsx")
-    assert result.returncode == 2 and "不能同时是输入" in result.stderr
+    assert result.returncode == 2 and "覆盖原始数据" in result.stderr
     assert openpyxl.load_workbook(tmp_path / "a.xlsx").sheetnames[0] == "封面"
+    result = junheng("import-tongji", tmp_path / "a.xlsx", "--check", out, "--out", out)
+    assert result.returncode == 2 and "--check" in result.stderr
+    assert read_dataset(out).schools.height == 1
 
 
 def test_usage_without_out_or_check_is_a_chinese_error(tmp_path):

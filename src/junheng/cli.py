@@ -177,7 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
 # ── output never over input ─────────────────────────────────────────────────────────────────
 
 # The arguments of any command that name what is read, and what is written (file or folder).
-_INPUT_ARGS = {"path": "数据文件", "paths": "数据文件", "last": "--last", "schools": "--schools", "profile": "--profile"}
+_INPUT_ARGS = {"path": "数据文件", "paths": "数据文件", "last": "--last", "schools": "--schools", "profile": "--profile",
+               "check": "--check"}
 _OUTPUT_ARGS = ("json", "xlsx", "docx", "pdf", "tables", "docx_dir", "file", "out")
 
 

@@ -167,13 +167,18 @@ def build_parser() -> argparse.ArgumentParser:
     from junheng.plan.command import add_parser as add_plan_parser
 
     add_plan_parser(commands)
+
+    from junheng.io.tongji.cli import add_parser as add_import_tongji
+
+    add_import_tongji(commands)
     return parser
 
 
 # ── output never over input ─────────────────────────────────────────────────────────────────
 
 # The arguments of any command that name what is read, and what is written (file or folder).
-_INPUT_ARGS = {"path": "数据文件", "paths": "数据文件", "last": "--last", "schools": "--schools", "profile": "--profile"}
+_INPUT_ARGS = {"path": "数据文件", "paths": "数据文件", "last": "--last", "schools": "--schools", "profile": "--profile",
+               "check": "--check"}
 _OUTPUT_ARGS = ("json", "xlsx", "docx", "pdf", "tables", "docx_dir", "file", "out")
 
 

@@ -43,6 +43,7 @@ PAGE_RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "school_results": ("404", ("year", "code")),
     "county_data": ("403", ("year",)),
     "import": ("403", ("year",)),
+    "tongji_upload": ("403", ("year",)),
     "problems": ("own", ("year",)),
     "finding": ("403", ("year",)),
     "problem": ("404", ("year", "pk")),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "junheng.web.apps.WebConfig",
     "junheng.web.survey.apps.SurveyConfig",
     "junheng.planning.apps.PlanningConfig",
+    "junheng.web.tongji.apps.TongjiConfig",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("junheng.web.collection.urls")),
     path("", include("junheng.web.rectification.urls")),
     path("", include("junheng.planning.urls")),
+    path("", include("junheng.web.tongji.urls")),
     path("api/", api.urls),
     path("survey/", include("junheng.web.survey.urls")),
 ]

@@ -245,3 +245,23 @@ def test_a_new_year_form_starts_from_last_years_identity(world, login):
     assert f'value="{world.year + 1}"' in html
     assert f'<option value="{last["school_type"]}" selected>' in html
     assert f'value="{last["primary_students"]}"' not in html  # numbers are this year's to fill
+
+
+def test_what_an_upload_did_not_use_is_named_on_the_page(world, login, small_dataset, tmp_path):
+    """The importer's notices (an unused column here) reach the bureau, as the CLI prints them."""
+    import openpyxl
+
+    path = tmp_path / "county.xlsx"
+    write_dataset_xlsx(small_dataset, path)
+    book = openpyxl.load_workbook(path)
+    sheet = book["学校"]
+    column = sheet.max_column + 1
+    sheet.cell(1, column, "校长寄语")
+    for row in range(2, sheet.max_row + 1):
+        sheet.cell(row, column, "办好人民满意的教育")
+    book.save(path)
+    upload = io.BytesIO(path.read_bytes())
+    upload.name = "全县.xlsx"
+    response = login(world.bureau).post(reverse("import", args=[world.year]), {"file": upload}, follow=True)
+    html = response.content.decode()
+    assert "已导入" in html and "提示" in html and "校长寄语" in html

@@ -155,6 +155,7 @@ def school_upload(request: HttpRequest, acc: Account, year: int, code: str) -> H
             typed.update({k: v for k, v in forms.fixed_school_values(school, cy.year).items() if v is not None})
             services.save_values(acc, sub, typed, rooms, request=request)
             messages.success(request, "已导入模板数据，请核对后提交审核")
+            _notices(request, ds)
             return redirect("school", year=year, code=code)
         except InvalidInput as exc:
             problems = [p.message for p in exc.problems]
@@ -162,6 +163,13 @@ def school_upload(request: HttpRequest, acc: Account, year: int, code: str) -> H
             problems = [str(exc)]
     return render(request, "web/upload_errors.html", {"year": year, "problems": problems,
                                                       "back": reverse("school", args=[year, code])}, status=400)
+
+
+def _notices(request: HttpRequest, ds) -> None:
+    """What the file held that was not used, or was read with a change (a renamed sheet, a unified
+    county name): named on the next page, as the CLI prints it on stderr."""
+    for notice in ds.notices:
+        messages.warning(request, f"提示：{notice}")
 
 
 def _own_row(ds, school_code: str, year: int) -> tuple[dict, list[dict]]:
@@ -187,6 +195,7 @@ def import_view(request: HttpRequest, acc: Account, year: int) -> HttpResponse:
             ds = read_upload(upload)
             _, count = services.import_county(ds, year, acc.county, acc, request)
             messages.success(request, f"已导入 {count} 所学校的数据（审核通过）")
+            _notices(request, ds)
             return redirect("schools", year=year)
         except InvalidInput as exc:
             problems = [p.message for p in exc.problems]

@@ -218,6 +218,9 @@ def test_closed_survey_feeds_s1_unless_the_official_figure_is_imported(survey, w
     # (3 satisfied questionnaires + 5 satisfied visitors) / (4 + 6) = 80%
     assert after["counties"][0]["areas"]["recognition"]["value"] == pytest.approx(80.0)
     assert after["counties"][0]["areas"]["recognition"]["pass"] is False
+    # 表Ⅵ's counts travel with S1 to the 测算表 and the report
+    assert after["counties"][0]["areas"]["recognition"]["note"] == (
+        "80%（标准 85%）；问卷总数 4 份，有效问卷数 4 份，满意问卷数 3 份，实地走访人数 6 人，走访满意人数 5 人")
     page = login(world.bureau).get(f"/survey/{world.year}/live/").content.decode()
     assert "本县自查调查结果：80.00%" in page
     services.set_official(acc, survey, {"official_rate": "91.36", "official_source": "国家督导反馈意见",

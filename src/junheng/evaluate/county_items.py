@@ -256,7 +256,15 @@ class Recognition(Rule):
                                   pl.lit(float(minimum)).alias(f"{item}_standard"))
 
     def note(self, row, item, params):
-        return _missing_note(row, self.fields) or f"{row['recognition_rate']:g}%（标准 {float(params['S1.min_rate']):g}%）"
+        missing = _missing_note(row, self.fields)
+        if missing:
+            return missing
+        figures = "，".join(f"{header(f)} {row[f]} {COUNTY.field(f).unit}" for f in TABLE_VI_FIELDS if row.get(f) is not None)
+        return f"{row['recognition_rate']:g}%（标准 {float(params['S1.min_rate']):g}%）" + (f"；{figures}" if figures else "")
+
+
+# 表Ⅵ's counts behind the 社会认可度, printed with S1 where the county (or its survey) gives them.
+TABLE_VI_FIELDS = ("survey_questionnaires", "survey_valid", "survey_satisfied", "survey_visited", "survey_visit_satisfied")
 
 
 class SchoolItem(Rule):

@@ -7,9 +7,10 @@ moving and would re-run the evaluation on every answer); else whatever the count
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from fractions import Fraction
+from dataclasses import dataclass, field
 from typing import Any
+
+from junheng.survey.results import TableVI
 
 from .models import Survey, SurveyState
 
@@ -18,15 +19,16 @@ from .models import Survey, SurveyState
 class Recognition:
     rate: float  # percent, as the county table's recognition_rate
     label: str
+    figures: dict[str, int] = field(default_factory=dict)  # 表Ⅵ's counts, canonical county fields
 
 
 OFFICIAL_LABEL = "国家调查结果（已导入，优先于本县自查结果）"
 SELF_SURVEY_LABEL = "本县自查调查结果"
 
 
-def recognition_of(county_id: int, year: int, rate: Fraction | None = None) -> Recognition | None:
-    """S1's figure and its label; ``rate`` is the survey's 综合满意度 when the caller has it already."""
-    from .tally import combined_rate
+def recognition_of(county_id: int, year: int, table: TableVI | None = None) -> Recognition | None:
+    """S1's figure, its label and 表Ⅵ's counts; ``table`` is the survey's 表Ⅵ when the caller has it already."""
+    from .tally import state_of
 
     survey = Survey.objects.filter(county=county_id, year=year).first()
     if survey is None:
@@ -34,9 +36,13 @@ def recognition_of(county_id: int, year: int, rate: Fraction | None = None) -> R
     if survey.official_rate is not None:
         return Recognition(float(survey.official_rate), OFFICIAL_LABEL)
     if survey.state == SurveyState.CLOSED:
-        rate = combined_rate(survey) if rate is None else rate
+        table = table or state_of(survey).table
+        rate = table.combined_rate
         if rate is not None:
-            return Recognition(float(rate), SELF_SURVEY_LABEL)
+            return Recognition(float(rate), SELF_SURVEY_LABEL, {
+                "survey_questionnaires": table.received, "survey_valid": table.valid,
+                "survey_satisfied": table.satisfied, "survey_visited": table.visited,
+                "survey_visit_satisfied": table.visit_satisfied})
     return None
 
 
@@ -50,4 +56,4 @@ def county_row(cy) -> dict[str, Any] | None:
         return cy.county_values if cy.county_table_supplied else None
     base = dict(cy.county_values) if cy.county_table_supplied else {
         "year": cy.year, "county_name": cy.county.name, **({"county_code": cy.county.code} if cy.county.code else {})}
-    return {**base, "recognition_rate": recognition.rate}
+    return {**base, "recognition_rate": recognition.rate, **recognition.figures}

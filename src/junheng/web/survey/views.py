@@ -90,7 +90,7 @@ def _progress_rows(state: State) -> dict:
 
 def _context(request: HttpRequest, acc, survey: Survey) -> dict:
     state = state_of(survey)
-    recognition = recognition_of(survey.county_id, survey.year, state.table.combined_rate)
+    recognition = recognition_of(survey.county_id, survey.year, state.table)
     rejected = [(reason.label, state.rejected.get(reason.value, 0)) for reason in RejectReason]
     items = sorted(state.summary.items.values(), key=lambda i: (i.rate is None, i.rate or 0, i.questionnaire, i.item_id))
     return {"survey": survey, "state": state, "table": [(label, value if unit != "%" else percent(value), unit)

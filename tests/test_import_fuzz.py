@@ -7,6 +7,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,8 +27,10 @@ _CELL = st.one_of(
 )
 _ROW = st.lists(_CELL, min_size=0, max_size=8)
 _WORKBOOK_CELL = _CELL.filter(lambda v: not (isinstance(v, float) and (v != v or v in (float("inf"), float("-inf")))))
-_FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                          HealthCheck.too_slow])
+# Derandomised: CI runs the same 25 examples every time (a landing is never decided by a lucky
+# draw); run with --hypothesis-seed=N locally to explore further.
+_FUZZ = settings(max_examples=25, deadline=None, derandomize=True,
+                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
 def _read(path: Path) -> None:
@@ -95,3 +98,43 @@ def test_corrupted_xls_bytes(tmp_path_factory, at, data):
     broken = tmp_path_factory.mktemp("fuzz") / "broken.xls"
     broken.write_bytes(original[:at] + data + original[at + len(data):])
     _read(broken)
+
+
+def test_a_calamine_panic_is_an_unreadable_file_not_a_crash(tmp_path, monkeypatch):
+    """Some corrupted .xls bytes make calamine panic; pyo3 raises that as a BaseException subclass
+    (PanicException) that ``except Exception`` does not catch. It must become the Chinese error."""
+    import fastexcel
+
+    class PanicException(BaseException):  # the same name pyo3 gives its exception
+        pass
+
+    def panic(*args, **kwargs):
+        raise PanicException("range start index 2413431994 out of range for slice of length 3812")
+
+    monkeypatch.setattr(fastexcel, "read_excel", panic)
+    path = tmp_path / "broken.xls"
+    path.write_bytes((Path(__file__).parent / "data" / "import" / "schools.xls").read_bytes())
+    with pytest.raises(InputErrors, match="无法读取"):
+        read_dataset(path)
+
+
+def test_a_keyboard_interrupt_is_not_swallowed(tmp_path, monkeypatch):
+    import fastexcel
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fastexcel, "read_excel", interrupted)
+    path = tmp_path / "schools.xls"
+    path.write_bytes((Path(__file__).parent / "data" / "import" / "schools.xls").read_bytes())
+    with pytest.raises(KeyboardInterrupt):
+        read_dataset(path)
+
+
+def test_unpaired_quotes_in_a_csv_are_a_located_error(tmp_path):
+    """Found by the fuzz test: a quote that does not pair used to escape as csv.Error."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "schools.csv").write_bytes('学校标识码,学校名称\n""0",0\n'.encode("gb18030"))
+    with pytest.raises(InputErrors, match="schools.csv"):
+        read_dataset(folder)

@@ -20,6 +20,7 @@ import yaml
 
 from junheng.dataset import Dataset
 from junheng.inspection.sampling import Sample
+from junheng.io.calamine import unreadable_as
 from junheng.io.xlsx import SheetNames, Styles, atomic_workbook, wrapped_height
 from junheng.schema import SCHOOL_TYPE_BY_LABEL, SCHOOLS
 
@@ -139,13 +140,13 @@ def _number(value: Any, where: str) -> float | None:
 
 def read_checklist(path: str | os.PathLike) -> list[CheckRow]:
     """The filled checklist: one row per field of every school sheet."""
-    try:
+    with unreadable_as(lambda _: ChecklistError(
+            f"无法读取核查表 {path}：文件已损坏或不是 Excel 工作簿（应为 junheng sample --xlsx 写出的 .xlsx）")):
         reader = fastexcel.read_excel(str(path))
-    except Exception:  # calamine's (English) errors for a file that is no workbook
-        raise ChecklistError(f"无法读取核查表 {path}：不是 Excel 工作簿（应为 junheng sample --xlsx 写出的 .xlsx）") from None
     rows: list[CheckRow] = []
     for sheet in reader.sheet_names:
-        frame = reader.load_sheet_by_name(sheet, header_row=None, dtypes="string").to_polars()
+        with unreadable_as(lambda _, sheet=sheet: ChecklistError(f"无法读取核查表 {path} 的工作表“{sheet}”：文件已损坏")):
+            frame = reader.load_sheet_by_name(sheet, header_row=None, dtypes="string").to_polars()
         if sheet == INFO_SHEET or frame.width < len(HEADER):
             continue
         cells = frame.rows()

@@ -17,6 +17,7 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
+from junheng.io.calamine import unreadable_as
 from junheng.schema import GUIDE_SHEET, SCHOOLS, TABLES
 
 from .errors import ErrorLog, InputError, InputErrors, file_error
@@ -115,10 +116,8 @@ def _workbook(path: Path, log: ErrorLog) -> dict[str, Grid | None]:
     if path.suffix.lower() == ".ods":  # its reader expands every sheet on opening: check them all first
         for sheet, extent in scan_workbook(path, None).items():
             check_extent(path.name, sheet, extent)
-    try:
+    with unreadable_as(lambda _: _unreadable(path)):
         sheet_names = fastexcel.read_excel(path).sheet_names
-    except (fastexcel.FastExcelError, OSError) as exc:
-        raise _unreadable(path) from exc
     chosen = _assign(sheet_names, lambda name: name, f"工作簿“{path.name}”", log)
     if chosen[SCHOOLS.id] is None:
         raise file_error(f"工作簿“{path.name}”中没有“{SCHOOLS.sheet}”工作表（现有工作表：{'、'.join(sheet_names)}）")
@@ -134,15 +133,13 @@ def _unreadable(path: Path) -> InputErrors:
 
 
 def _read_sheet(path: Path, sheet: str) -> pl.DataFrame:
-    try:
+    with unreadable_as(lambda _: _unreadable(path)):
         cells = pl.read_excel(
             path, sheet_name=sheet, engine="calamine", infer_schema_length=0, has_header=False,
             drop_empty_rows=False, drop_empty_cols=False, raise_if_empty=False,
             # Without skip_rows=0 calamine starts at the first non-empty row and row numbers shift.
             read_options={"skip_rows": 0},
         )
-    except (fastexcel.FastExcelError, pl.exceptions.PolarsError, OSError) as exc:
-        raise _unreadable(path) from exc
     cells = cells.rename({c: f"c{i}" for i, c in enumerate(cells.columns)})
     return cells.with_columns(source_row=pl.int_range(1, cells.height + 1, dtype=pl.Int64))
 
@@ -207,11 +204,16 @@ def _line_numbers(cells: pl.DataFrame, quoted: bool) -> pl.Expr:
 
 
 def _ragged(path: Path, text: str) -> InputErrors:
-    """Name the first line with more cells than the header (only reached on such a file)."""
-    reader = csv.reader(io.StringIO(text))
-    width = len(next(reader, []))
-    for record in reader:
-        if len(record) > width:
-            return InputErrors([InputError(path.name, reader.line_num, None, None,
-                                           f"本行有 {len(record)} 个单元格，多于表头的 {width} 列")])
-    return file_error(f"无法读取 CSV 文件“{path.name}”")
+    """Name the first line with more cells than the header, or the line whose quotes do not pair
+    (only reached on such a file)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        width = len(next(reader, []))
+        for record in reader:
+            if len(record) > width:
+                return InputErrors([InputError(path.name, reader.line_num, None, None,
+                                               f"本行有 {len(record)} 个单元格，多于表头的 {width} 列")])
+    except csv.Error:
+        return InputErrors([InputError(path.name, max(reader.line_num, 1), None, None,
+                                       "本行的引号不成对（单元格中的英文双引号须写成两个 \"\"）")])
+    return file_error(f"无法读取 CSV 文件“{path.name}”：格式有误（如引号不成对）")

@@ -18,6 +18,7 @@ from posixpath import join as posix_join
 
 import fastexcel
 
+from junheng.io.calamine import unreadable_as
 from junheng.io.errors import file_error
 
 _SPACE = re.compile(r"\s+")
@@ -87,11 +88,9 @@ class Workbook:
     def __init__(self, path: Path) -> None:
         self.path = path
         _refuse_zip_bomb(path)
-        try:
+        with unreadable_as(lambda exc: file_error(f"无法读取工作簿“{path.name}”：文件已损坏或不是 Excel 文件")):
             self._reader = fastexcel.read_excel(path)
             self.sheet_names: list[str] = list(self._reader.sheet_names)
-        except (fastexcel.FastExcelError, OSError) as exc:
-            raise file_error(f"无法读取工作簿“{path.name}”：文件已损坏或不是 Excel 文件（{exc}）") from exc
         self._members = _sheet_members(path)
         self._sheets: dict[str, Sheet] = {}
 
@@ -102,10 +101,8 @@ class Workbook:
         return self._sheets[name]
 
     def _cells(self, name: str) -> dict[tuple[int, int], str]:
-        try:
+        with unreadable_as(lambda exc: file_error(f"无法读取“{self.path.name}”的工作表“{name}”：文件已损坏")):
             sheet = self._reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
-        except fastexcel.FastExcelError as exc:
-            raise file_error(f"无法读取“{self.path.name}”的工作表“{name}”（{exc}）") from exc
         if sheet.height == 0:
             return {}
         frame = sheet.to_polars()

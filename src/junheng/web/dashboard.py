@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from junheng.schema import AREA_ZH, STAGE_ZH, outcome_zh, verdict_zh
 from junheng.standards import percent_text
 
-from .models import CollectionYear, Problem, ProblemStatus, School, Status, Submission
+from .models import CollectionYear, County, Problem, ProblemStatus, School, Status, Submission
 from .results import result_of
 
 
@@ -135,4 +136,50 @@ def result_html(cy: CollectionYear, official: bool) -> SafeString:
                            trend=year_trend(cy), excluded=result.get("excluded", []))
         html = render_to_string("web/dashboard_result.html", context)
         cache.set(key, html, 3600)
+    return SafeString(html)
+
+
+def _changes(queryset) -> Subquery:
+    """Rows + the sum of their versions: grows with every row created or updated (each update
+    bumps ``version``), so a change of any status shows in the dashboard's key."""
+    return Coalesce(Subquery(queryset.order_by().values("year").annotate(
+        n=Count("id") + Sum("version")).values("n")[:1], output_field=IntegerField()), 0)
+
+
+def page_stamp(cy: CollectionYear) -> tuple[int, int, int]:
+    """What the dashboard body is drawn from, in one small query: the county's data revision
+    (bumped by every counted change, the result's only input), and the changes of the
+    submissions (drafts do not bump the revision but count in the progress card) and of the
+    problems (their statuses, in the rectification card)."""
+    return County.objects.filter(pk=cy.county_id).annotate(
+        subs=_changes(Submission.objects.filter(school__county=OuterRef("pk"), year=cy.year)),
+        probs=_changes(Problem.objects.filter(county=OuterRef("pk"), year=cy.year)),
+    ).values_list("revision", "subs", "probs").get()
+
+
+def page_body(cy: CollectionYear, official: bool) -> SafeString:
+    """The whole dashboard below the per-user header, rendered once per county, year, official /
+    preview and :func:`page_stamp` — no part of it depends on who asks (any county role sees the
+    same county page; the CSRF token, the user's name and messages are in the shell around it).
+
+    The cache is each worker process's local memory: the key carries the revision read from the
+    database on each request, so a worker can never serve a body of an older revision, and no
+    cross-process invalidation is needed; each worker renders a revision once.
+    """
+    def key(stamp: tuple[int, int, int]) -> str:
+        return f"dashboard-page:{cy.county_id}:{cy.year}:{int(official)}:" + ":".join(map(str, stamp))
+
+    stamp = page_stamp(cy)
+    html = cache.get(key(stamp))
+    if html is None:
+        cy.county.revision = stamp[0]  # result_html keys its part by the revision read just now
+        result = result_html(cy, official)  # may open the revision's problems: read the stamp again
+        after = page_stamp(cy)
+        if after[0] == stamp[0]:  # the result part is still of this revision
+            stamp = after
+        # the cards are read after the stamp: at least as new as the key they are stored under
+        html = render_to_string("web/dashboard_body.html", {
+            "cy": cy, "year": cy.year, "official": official, "result_html": result,
+            "progress": collection_progress(cy), "problem_counts": problem_counts(cy)})
+        cache.set(key(stamp), html, 3600)
     return SafeString(html)

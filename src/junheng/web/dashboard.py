@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
@@ -139,11 +139,20 @@ def result_html(cy: CollectionYear, official: bool) -> SafeString:
     return SafeString(html)
 
 
-def _changes(queryset) -> Subquery:
-    """Rows + the sum of their versions: grows with every row created or updated (each update
-    bumps ``version``), so a change of any status shows in the dashboard's key."""
-    return Coalesce(Subquery(queryset.order_by().values("year").annotate(
-        n=Count("id") + Sum("version")).values("n")[:1], output_field=IntegerField()), 0)
+def _stamp_sql() -> str:
+    county, school = County._meta.db_table, School._meta.db_table
+    submission, problem = Submission._meta.db_table, Problem._meta.db_table
+    # rows + the sum of their versions: grows with every row created or updated (an update bumps
+    # ``version``); plain SQL, as the ORM's compiling of it cost more than the query itself
+    return (f"SELECT c.revision,"
+            f" (SELECT COUNT(*) + COALESCE(SUM(s.version), 0) FROM {submission} s"
+            f"  JOIN {school} sc ON sc.id = s.school_id WHERE sc.county_id = c.id AND s.year = %s),"
+            f" (SELECT COUNT(*) + COALESCE(SUM(p.version), 0) FROM {problem} p"
+            f"  WHERE p.county_id = c.id AND p.year = %s)"
+            f" FROM {county} c WHERE c.id = %s")
+
+
+_STAMP_SQL: list[str] = []
 
 
 def page_stamp(cy: CollectionYear) -> tuple[int, int, int]:
@@ -151,10 +160,14 @@ def page_stamp(cy: CollectionYear) -> tuple[int, int, int]:
     (bumped by every counted change, the result's only input), and the changes of the
     submissions (drafts do not bump the revision but count in the progress card) and of the
     problems (their statuses, in the rectification card)."""
-    return County.objects.filter(pk=cy.county_id).annotate(
-        subs=_changes(Submission.objects.filter(school__county=OuterRef("pk"), year=cy.year)),
-        probs=_changes(Problem.objects.filter(county=OuterRef("pk"), year=cy.year)),
-    ).values_list("revision", "subs", "probs").get()
+    if not _STAMP_SQL:
+        _STAMP_SQL.append(_stamp_sql())
+    with connection.cursor() as cursor:
+        cursor.execute(_STAMP_SQL[0], [cy.year, cy.year, cy.county_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise County.DoesNotExist(cy.county_id)
+    return int(row[0]), int(row[1]), int(row[2])
 
 
 def page_body(cy: CollectionYear, official: bool) -> SafeString:
@@ -182,4 +195,10 @@ def page_body(cy: CollectionYear, official: bool) -> SafeString:
             "cy": cy, "year": cy.year, "official": official, "result_html": result,
             "progress": collection_progress(cy), "problem_counts": problem_counts(cy)})
         cache.set(key(stamp), html, 3600)
+        # one body per county, year and view in each worker: the one it replaces is never asked for again
+        latest = f"dashboard-page-latest:{cy.county_id}:{cy.year}:{int(official)}"
+        replaced = cache.get(latest)
+        if replaced and replaced != key(stamp):
+            cache.delete(replaced)
+        cache.set(latest, key(stamp), 3600)
     return SafeString(html)

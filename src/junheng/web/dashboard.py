@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
@@ -12,7 +13,7 @@ from django.utils.safestring import SafeString
 from junheng.schema import AREA_ZH, STAGE_ZH, outcome_zh, verdict_zh
 from junheng.standards import percent_text
 
-from .models import CollectionYear, Problem, ProblemStatus, School, Status, Submission
+from .models import CollectionYear, County, Problem, ProblemStatus, School, Status, Submission
 from .results import result_of
 
 
@@ -135,4 +136,69 @@ def result_html(cy: CollectionYear, official: bool) -> SafeString:
                            trend=year_trend(cy), excluded=result.get("excluded", []))
         html = render_to_string("web/dashboard_result.html", context)
         cache.set(key, html, 3600)
+    return SafeString(html)
+
+
+def _stamp_sql() -> str:
+    county, school = County._meta.db_table, School._meta.db_table
+    submission, problem = Submission._meta.db_table, Problem._meta.db_table
+    # rows + the sum of their versions: grows with every row created or updated (an update bumps
+    # ``version``); plain SQL, as the ORM's compiling of it cost more than the query itself
+    return (f"SELECT c.revision,"
+            f" (SELECT COUNT(*) + COALESCE(SUM(s.version), 0) FROM {submission} s"
+            f"  JOIN {school} sc ON sc.id = s.school_id WHERE sc.county_id = c.id AND s.year = %s),"
+            f" (SELECT COUNT(*) + COALESCE(SUM(p.version), 0) FROM {problem} p"
+            f"  WHERE p.county_id = c.id AND p.year = %s)"
+            f" FROM {county} c WHERE c.id = %s")
+
+
+_STAMP_SQL: list[str] = []
+
+
+def page_stamp(cy: CollectionYear) -> tuple[int, int, int]:
+    """What the dashboard body is drawn from, in one small query: the county's data revision
+    (bumped by every counted change, the result's only input), and the changes of the
+    submissions (drafts do not bump the revision but count in the progress card) and of the
+    problems (their statuses, in the rectification card)."""
+    if not _STAMP_SQL:
+        _STAMP_SQL.append(_stamp_sql())
+    with connection.cursor() as cursor:
+        cursor.execute(_STAMP_SQL[0], [cy.year, cy.year, cy.county_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise County.DoesNotExist(cy.county_id)
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def page_body(cy: CollectionYear, official: bool) -> SafeString:
+    """The whole dashboard below the per-user header, rendered once per county, year, official /
+    preview and :func:`page_stamp` — no part of it depends on who asks (any county role sees the
+    same county page; the CSRF token, the user's name and messages are in the shell around it).
+
+    The cache is each worker process's local memory: the key carries the revision read from the
+    database on each request, so a worker can never serve a body of an older revision, and no
+    cross-process invalidation is needed; each worker renders a revision once.
+    """
+    def key(stamp: tuple[int, int, int]) -> str:
+        return f"dashboard-page:{cy.county_id}:{cy.year}:{int(official)}:" + ":".join(map(str, stamp))
+
+    stamp = page_stamp(cy)
+    html = cache.get(key(stamp))
+    if html is None:
+        cy.county.revision = stamp[0]  # result_html keys its part by the revision read just now
+        result = result_html(cy, official)  # may open the revision's problems: read the stamp again
+        after = page_stamp(cy)
+        if after[0] == stamp[0]:  # the result part is still of this revision
+            stamp = after
+        # the cards are read after the stamp: at least as new as the key they are stored under
+        html = render_to_string("web/dashboard_body.html", {
+            "cy": cy, "year": cy.year, "official": official, "result_html": result,
+            "progress": collection_progress(cy), "problem_counts": problem_counts(cy)})
+        cache.set(key(stamp), html, 3600)
+        # one body per county, year and view in each worker: the one it replaces is never asked for again
+        latest = f"dashboard-page-latest:{cy.county_id}:{cy.year}:{int(official)}"
+        replaced = cache.get(latest)
+        if replaced and replaced != key(stamp):
+            cache.delete(replaced)
+        cache.set(latest, key(stamp), 3600)
     return SafeString(html)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +31,7 @@ from ..models import (
     Status,
     Submission,
 )
+from ..paging import paged
 from ..results import json_rows, result_of
 from ..rows import InputProblem, InvalidInput, check_county, check_school, read_upload
 from ..services import ConflictError, WorkflowError
@@ -50,10 +52,15 @@ def schools_view(request: HttpRequest, acc: Account, year: int) -> HttpResponse:
         except WorkflowError as exc:
             messages.error(request, str(exc))
         return redirect("schools", year=year)
-    subs = {s.school_id: s for s in Submission.objects.filter(school__county=acc.county_id, year=year)}
-    rows = [{"school": s, "sub": subs.get(s.id)} for s in visible_schools(acc)]
-    return render(request, "web/schools.html", {"cy": cy, "year": year, "rows": rows,
-                                                "progress": dashboard.collection_progress(cy)})
+    schools = visible_schools(acc).order_by("code")
+    q = request.GET.get("q", "").strip()
+    if q:
+        schools = schools.filter(Q(code__icontains=q) | Q(name__icontains=q))
+    page, query = paged(request, schools)
+    subs = {s.school_id: s for s in Submission.objects.filter(school__in=list(page.object_list), year=year)}
+    rows = [{"school": s, "sub": subs.get(s.id)} for s in page.object_list]
+    return render(request, "web/schools.html", {"cy": cy, "year": year, "rows": rows, "page": page, "query": query,
+                                                "q": q, "progress": dashboard.collection_progress(cy)})
 
 
 def _new_year_values(school, cy: CollectionYear) -> dict:

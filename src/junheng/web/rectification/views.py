@@ -25,6 +25,7 @@ from ..models import (
     ProblemStatus,
     Role,
 )
+from ..paging import paged
 from ..results import latest_state, result_of
 from ..services import ConflictError, WorkflowError
 
@@ -49,7 +50,9 @@ def problems_view(request: HttpRequest, acc: Account, year: int) -> HttpResponse
         problems = problems.filter(school__code=code)
     if request.GET.get("overdue") == "1":
         problems = problems.filter(deadline__lt=timezone.localdate()).exclude(status=ProblemStatus.CLOSED)
-    return render(request, "web/problems.html", {"cy": cy, "year": year, "problems": problems,
+    page, query = paged(request, problems)
+    return render(request, "web/problems.html", {"cy": cy, "year": year, "problems": page.object_list,
+                                                 "page": page, "query": query,
                                                  "status": status, "statuses": ProblemStatus.choices,
                                                  "school": code, "overdue": request.GET.get("overdue") == "1",
                                                  "schools": visible_schools(acc), "county_level": COUNTY_LEVEL})

@@ -30,9 +30,7 @@ from . import files, lists
 def dashboard_view(request: HttpRequest, acc: Account, year: int) -> HttpResponse:
     cy = collection_year(acc, year)
     official = request.GET.get("preview") != "1"
-    return render(request, "web/dashboard.html", {
-        "cy": cy, "year": year, "official": official, "result_html": dashboard.result_html(cy, official),
-        "progress": dashboard.collection_progress(cy), "problem_counts": dashboard.problem_counts(cy)})
+    return render(request, "web/dashboard.html", {"cy": cy, "year": year, "body": dashboard.page_body(cy, official)})
 
 
 # ── downloads ─────────────────────────────────────────────────────────────────────────────────

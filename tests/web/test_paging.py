@@ -1,0 +1,59 @@
+"""A county's long lists (its schools, its problems) come a page of 100 rows at a time, and the
+links to the other pages keep the filters."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from junheng.web.models import Problem, ProblemStatus, School
+
+pytestmark = pytest.mark.django_db
+
+
+def next_link(html: str) -> str:
+    return re.search(r'<a href="(\?page=[^"]*)">下一页</a>', html).group(1).replace("&amp;", "&")
+
+
+def test_the_schools_list_is_paged_and_the_search_kept(world, login):
+    School.objects.bulk_create(School(county=world.county, code=f"99{i:08d}", name=f"新区第{i}小学")
+                               for i in range(250))
+    total = School.objects.filter(county=world.county).count()
+    client = login(world.bureau)
+    url = reverse("schools", args=[world.year])
+    first = client.get(url).content.decode()
+    assert first.count(">查看") == 100
+    assert f"第 1 / {-(-total // 100)} 页（共 {total} 条）" in first
+
+    found = client.get(url, {"q": "新区"}).content.decode()
+    assert found.count(">查看") == 100 and "共 250 条" in found
+    link = next_link(found)
+    assert "q=%E6%96%B0%E5%8C%BA" in link  # the search goes along to the next page
+    second = client.get(url + link).content.decode()
+    assert "第 2 / 3 页" in second and second.count(">查看") == 100
+    last = client.get(url + next_link(second)).content.decode()
+    assert last.count(">查看") == 50 and "下一页" not in last
+    assert world.school_a.name not in last  # only the searched schools
+
+
+def test_the_problem_list_is_paged_and_the_filters_kept(world, login):
+    Problem.objects.bulk_create(
+        Problem(county=world.county, year=world.year, school=world.school_a, source="inspection", key=f"k{i}",
+                item="G1", message=f"复评问题{i}",
+                status=ProblemStatus.IN_PROGRESS if i % 2 else ProblemStatus.OPEN)
+        for i in range(460))
+    client = login(world.bureau)
+    url = reverse("problems", args=[world.year])
+    first = client.get(url, {"status": ProblemStatus.IN_PROGRESS, "school": world.school_a.code}).content.decode()
+    assert first.count('class="badge status-') == 100
+    assert "第 1 / 3 页（共 230 条）" in first
+    link = next_link(first)
+    assert "status=in_progress" in link and f"school={world.school_a.code}" in link
+    second = client.get(url + link).content.decode()
+    assert "第 2 / 3 页" in second
+    last = client.get(url + next_link(second)).content.decode()
+    assert last.count('class="badge status-in_progress"') == 30
+    assert 'class="badge status-open"' not in last  # the filter holds on every page
+    assert "上一页" in last

@@ -126,11 +126,12 @@ def _fast_shortfall(ind: Indicator, row: dict, target: Fraction, target_float: f
 
 def _indicator_problems(ev: Evaluation) -> list[dict]:
     out = []
-    unmet = ev.units.filter(pl.any_horizontal(~pl.col(f"{ind.id}_met") for ind in ev.indicators))
+    indicators = ev.indicators  # a property that builds the list on each call
+    unmet = ev.units.filter(pl.any_horizontal(~pl.col(f"{ind.id}_met") for ind in indicators))
     columns = {"school_code", "school_name", "county_code", "county_name", "year", "stage", "students", "met_count",
                "share", "school_type"}
     columns |= {c for c in unmet.columns if c.startswith("pupils_")}
-    for ind in ev.indicators:
+    for ind in indicators:
         columns |= {f"{ind.id}_met", f"{ind.id}_floor_met", f"{ind.id}_value"}
         for params in ev.params_by_year.values():
             columns.update(_resource_columns(ind, params))
@@ -139,15 +140,15 @@ def _indicator_problems(ev: Evaluation) -> list[dict]:
     for row in unmet.iter_rows(named=True):
         params = ev.params_by_year[row["year"]]
         minimum = int(params["unit.min_indicators_met"])
-        for ind in ev.indicators:
+        for ind in indicators:
             if row[f"{ind.id}_met"]:
                 continue
             key = (row["year"], ind.id, row["stage"])
             if key not in targets:
                 standard = params[f"{ind.id}.standard.{row['stage']}"]
                 floor = standard * params["unit.floor_ratio"]
-                targets[key] = (standard, float(standard), floor, float(floor))
-            standard, standard_float, floor, floor_float = targets[key]
+                targets[key] = (standard, float(standard), floor, float(floor), percent_text(params["unit.floor_ratio"]))
+            standard, standard_float, floor, floor_float, floor_text = targets[key]
             unit_gap, school_gap = _fast_shortfall(ind, row, standard, standard_float, params)
             below_floor = not row[f"{ind.id}_floor_met"]
             message = f"缺{ind.resource_name} {_amount(unit_gap, ind.unit)}"
@@ -157,7 +158,7 @@ def _indicator_problems(ev: Evaluation) -> list[dict]:
             if below_floor:
                 floor_gap, _ = _fast_shortfall(ind, row, floor, floor_float, params)
                 extra["floor_shortfall"] = floor_gap
-                message += (f"；低于标准的{percent_text(params['unit.floor_ratio'])}，至少需增加 "
+                message += (f"；低于标准的{floor_text}，至少需增加 "
                             f"{_amount(floor_gap, ind.unit)}方达底线")
             elif row["met_count"] < minimum:
                 message += f"；本单元仅 {row['met_count']} 项达标，须至少 {minimum} 项"
@@ -236,7 +237,7 @@ def _school_problems(ev: Evaluation) -> list[dict]:
             budget, training = c["public_funds_budget"], c["training_funds"]
             gap = None
             if budget is not None and training is not None:
-                gap = _float_gap(budget * float(params["Q4.min_training_share"]) / 100, training)
+                gap = _float_gap(budget * params.f("Q4.min_training_share") / 100, training)
             if gap is None:
                 gap = ceil_whole(frac(budget) * params["Q4.min_training_share"] / 100 - frac(training))
             share = 100 * c["training_funds"] / c["public_funds_budget"] if c["public_funds_budget"] else 0.0

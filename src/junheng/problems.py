@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from junheng.exact import ceil_whole, frac
+from junheng.exact import AMBIGUITY, ceil_whole, frac
 from junheng.indicators import exact_resource, exact_share
 from junheng.outcome import NOT_MET
 from junheng.schema import STAGE_ZH
@@ -79,35 +79,104 @@ def indicator_shortfall(ind: Indicator, row: dict, target: Fraction, params) -> 
     return unit_gap, school_gap
 
 
+def _resource_columns(ind: Indicator, params: Params) -> list[str]:
+    """The unit columns an indicator's resource reads."""
+    names = []
+
+    def column(name: str, default=None) -> int:
+        names.append(name)
+        return 0
+
+    ind.resource(column, params)
+    return names
+
+
+def _float_gap(needed: float, have: float) -> int | None:
+    """``ceil_whole(needed - have)`` from floats, or None when the float is too close to a whole
+    number to call (then the exact rational computation decides)."""
+    gap = needed - have
+    if not math.isfinite(gap):
+        return None
+    nearest = round(gap)
+    if abs(gap - nearest) <= AMBIGUITY * max(1.0, abs(needed), abs(have)):
+        return None
+    return max(0, math.ceil(gap))
+
+
+def _fast_shortfall(ind: Indicator, row: dict, target: Fraction, target_float: float, params) -> tuple[int, int]:
+    """:func:`indicator_shortfall`, by floats where they cannot be wrong and exactly where they might."""
+    def column(name: str, default=None):
+        value = row[name]
+        return default if value is None else value
+
+    try:
+        resource = ind.resource(column, params)
+    except TypeError:  # a missing resource: the exact path decides (as before)
+        resource = None
+    share = row["share"] if ind.split else 1.0
+    if resource is not None and share is not None and share > 0:
+        resource = float(resource)
+        needed = target_float * row["students"] / ind.per
+        unit_gap = _float_gap(needed, resource * share)
+        school_gap = (_float_gap(needed / share, resource) if ind.split else unit_gap)
+        if unit_gap is not None and school_gap is not None:
+            return unit_gap, school_gap
+    return indicator_shortfall(ind, row, target, params)
+
+
 def _indicator_problems(ev: Evaluation) -> list[dict]:
     out = []
-    unmet = ev.units.filter(pl.any_horizontal(~pl.col(f"{ind.id}_met") for ind in ev.indicators))
+    indicators = ev.indicators  # a property that builds the list on each call
+    unmet = ev.units.filter(pl.any_horizontal(~pl.col(f"{ind.id}_met") for ind in indicators))
+    columns = {"school_code", "school_name", "county_code", "county_name", "year", "stage", "students", "met_count",
+               "share", "school_type"}
+    columns |= {c for c in unmet.columns if c.startswith("pupils_")}
+    for ind in indicators:
+        columns |= {f"{ind.id}_met", f"{ind.id}_floor_met", f"{ind.id}_value"}
+        for params in ev.params_by_year.values():
+            columns.update(_resource_columns(ind, params))
+    unmet = unmet.select(c for c in unmet.columns if c in columns)
+    targets: dict[tuple, tuple[Fraction, float]] = {}
     for row in unmet.iter_rows(named=True):
         params = ev.params_by_year[row["year"]]
         minimum = int(params["unit.min_indicators_met"])
-        for ind in ev.indicators:
+        for ind in indicators:
             if row[f"{ind.id}_met"]:
                 continue
-            standard = params[f"{ind.id}.standard.{row['stage']}"]
-            unit_gap, school_gap = indicator_shortfall(ind, row, standard, params)
+            key = (row["year"], ind.id, row["stage"])
+            if key not in targets:
+                standard = params[f"{ind.id}.standard.{row['stage']}"]
+                floor = standard * params["unit.floor_ratio"]
+                targets[key] = (standard, float(standard), floor, float(floor), percent_text(params["unit.floor_ratio"]))
+            standard, standard_float, floor, floor_float, floor_text = targets[key]
+            unit_gap, school_gap = _fast_shortfall(ind, row, standard, standard_float, params)
             below_floor = not row[f"{ind.id}_floor_met"]
             message = f"缺{ind.resource_name} {_amount(unit_gap, ind.unit)}"
             if ind.split and school_gap != unit_gap:
                 message += f"（与其他学段共用，全校需增加 {_amount(school_gap, ind.unit)}）"
             extra = {}
             if below_floor:
-                floor_gap, _ = indicator_shortfall(ind, row, standard * params["unit.floor_ratio"], params)
+                floor_gap, _ = _fast_shortfall(ind, row, floor, floor_float, params)
                 extra["floor_shortfall"] = floor_gap
-                message += (f"；低于标准的{percent_text(params['unit.floor_ratio'])}，至少需增加 "
+                message += (f"；低于标准的{floor_text}，至少需增加 "
                             f"{_amount(floor_gap, ind.unit)}方达底线")
             elif row["met_count"] < minimum:
                 message += f"；本单元仅 {row['met_count']} 项达标，须至少 {minimum} 项"
             out.append(_problem(
                 row, ind.id, "below_floor" if below_floor else "below_standard", row[f"{ind.id}_value"],
-                float(standard), unit_gap, school_gap, ind.unit, below_floor or row["met_count"] < minimum,
-                f"{STAGE_ZH[row['stage']]}{ind.id} {ind.name} {row[f'{ind.id}_value']:.2f}，标准 {float(standard):g}："
+                standard_float, unit_gap, school_gap, ind.unit, below_floor or row["met_count"] < minimum,
+                f"{STAGE_ZH[row['stage']]}{ind.id} {ind.name} {row[f'{ind.id}_value']:.2f}，标准 {standard_float:g}："
                 + message, indicator_name=ind.name, **extra))
     return out
+
+
+# The school-check columns the problems read (iterating fewer columns is faster).
+_CHECK_COLUMNS = ("year", "county_code", "county_name", "school_code", "school_name", "primary_max_class_size",
+                  "junior_max_class_size", "classes", "rooms_required", "music_rooms_total", "art_rooms_total",
+                  "music_rooms", "art_rooms", "music_min_area", "art_min_area", "G3_status", "compulsory_students",
+                  "size_limit", "G4_status", "G5_primary_status", "G5_junior_status", "G5_status",
+                  "public_funds_allocated", "per_pupil_norm_primary", "G6_required", "G6_status", "training_funds",
+                  "public_funds_budget", "Q4_status", "compulsory_teachers", "certified_teachers", "G12_status")
 
 
 def _school_problems(ev: Evaluation) -> list[dict]:
@@ -115,7 +184,9 @@ def _school_problems(ev: Evaluation) -> list[dict]:
         return []
     out = []
     failing = pl.any_horizontal(pl.col("^.+_status$") == NOT_MET).fill_null(False)
-    for c in ev.school_checks.filter(failing).iter_rows(named=True):
+    checks = ev.school_checks.filter(failing)
+    checks = checks.select(name for name in checks.columns if name in _CHECK_COLUMNS or name == "stage")
+    for c in checks.iter_rows(named=True):
         params = ev.params_by_year[c["year"]]
         if c["G3_status"] == NOT_MET:
             kinds = (("音乐", "music"), ("美术", "art"))
@@ -147,8 +218,12 @@ def _school_problems(ev: Evaluation) -> list[dict]:
                                     f"{STAGE_ZH[stage]}最大班额 {size} 人，超过 {limit} 人上限 {size - limit} 人",
                                     stage=stage))
         if c["G6_status"] == NOT_MET:
-            gap = ceil_whole(frac(c["per_pupil_norm_primary"]) * int(params["G6.min_students"])
-                             - frac(c["public_funds_allocated"]))
+            norm, allocated = c["per_pupil_norm_primary"], c["public_funds_allocated"]
+            gap = None
+            if norm is not None and allocated is not None:
+                gap = _float_gap(norm * int(params["G6.min_students"]), allocated)
+            if gap is None:
+                gap = ceil_whole(frac(norm) * int(params["G6.min_students"]) - frac(allocated))
             out.append(_problem(c, "G6", "funds_below_norm", c["public_funds_allocated"], c["G6_required"], gap, gap,
                                 "元", True, f"核定公用经费缺 {_amount(gap, '元')}（不足 {int(params['G6.min_students'])} 人"
                                 f"按 {int(params['G6.min_students'])} 人核定，应不低于 {c['G6_required']:,.0f} 元）",
@@ -159,8 +234,12 @@ def _school_problems(ev: Evaluation) -> list[dict]:
                                 "人", True, f"义务教育阶段专任教师 {c['compulsory_teachers']} 人中 {gap} 人未持教师资格证",
                                 stage=None))
         if c["Q4_status"] == NOT_MET:
-            required = frac(c["public_funds_budget"]) * params["Q4.min_training_share"] / 100
-            gap = ceil_whole(required - frac(c["training_funds"]))
+            budget, training = c["public_funds_budget"], c["training_funds"]
+            gap = None
+            if budget is not None and training is not None:
+                gap = _float_gap(budget * params.f("Q4.min_training_share") / 100, training)
+            if gap is None:
+                gap = ceil_whole(frac(budget) * params["Q4.min_training_share"] / 100 - frac(training))
             share = 100 * c["training_funds"] / c["public_funds_budget"] if c["public_funds_budget"] else 0.0
             out.append(_problem(c, "Q4", "training_funds", share, float(params["Q4.min_training_share"]), gap, gap, "元",
                                 True, f"教师培训经费缺 {_amount(gap, '元')}（占公用经费预算 {share:.2f}%，应不低于 "

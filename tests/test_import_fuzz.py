@@ -105,8 +105,8 @@ def test_a_calamine_panic_is_an_unreadable_file_not_a_crash(tmp_path, monkeypatc
     (PanicException) that ``except Exception`` does not catch. It must become the Chinese error."""
     import fastexcel
 
-    class PanicException(BaseException):  # the same name pyo3 gives its exception
-        pass
+    class PanicException(BaseException):
+        """The same name pyo3 gives its exception."""
 
     def panic(*args, **kwargs):
         raise PanicException("range start index 2413431994 out of range for slice of length 3812")

@@ -3,6 +3,7 @@ is read, a dead worker started again, the health endpoint; ``junheng backup``.""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -72,14 +73,10 @@ def server(tmp_path):
         pytest.fail(process.stdout.read().decode(errors="replace"))
     yield process, port, url
     os.killpg(process.pid, signal.SIGINT)
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         process.wait(30)
-    except subprocess.TimeoutExpired:
-        pass
-    try:  # a worker respawned after the kill test may not have been told to stop
+    with contextlib.suppress(ProcessLookupError):  # a worker respawned after the kill test may not have been told to stop
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 @pytest.mark.skipif(not Path("/proc").exists(), reason="worker processes are found through /proc")

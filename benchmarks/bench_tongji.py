@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import fastexcel
@@ -20,20 +19,13 @@ import fastexcel
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
+from bench_import import best  # noqa: E402  (benchmarks run from this folder, as the others import each other)
+
 from junheng.io.tongji import import_tongji, write_import_workbook  # noqa: E402
 from tongji_exports import school, write_v2020, write_v2021  # noqa: E402
 
 TYPES = ("小学", "初中", "九年一贯制学校", "完全中学", "十二年一贯制学校")
 TARGET_SECONDS = 5.0
-
-
-def best(runs: int, action) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def county_folder(folder: Path, count: int) -> list[Path]:

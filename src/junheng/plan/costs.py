@@ -14,7 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import yaml
+from junheng.standards import read_yaml_mapping
 
 DEFAULTS = Path(__file__).with_name("costs.yaml")
 SECTIONS = ("costs", "limits", "levers")
@@ -56,17 +56,8 @@ class Costs:
 
 
 def _read(path: Path) -> dict:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PlanError(f"找不到成本文件：{path}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise PlanError(f"{path.name}：不是有效的 YAML 文件（{exc}）") from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise PlanError(f"{path.name}：内容应为键值映射（name、reference、costs、limits、levers）")
-    return data
+    return read_yaml_mapping(path, PlanError, "成本文件", label=path.name,
+                             keys="name、reference、costs、limits、levers", empty_ok=True)
 
 
 def _number(value: Any) -> Fraction | None:

@@ -205,24 +205,31 @@ def _parameter(pid: str, spec: Any, where: str, inherited: Parameter | None = No
     )
 
 
-def _read_yaml(path: Path) -> dict:
+def read_yaml_mapping(path: Path, error: type[ValueError] = StandardError, kind: str = "标准或方案文件",
+                      label: str | None = None, keys: str = "", empty_ok: bool = False) -> dict:
+    """A YAML file that must hold a mapping (standards, profiles, rules files, cost files), or
+    ``error`` in Chinese: missing, not YAML, an impossible date, not a mapping. ``label`` names the
+    file in messages (the path by default); ``keys`` lists what the mapping should hold."""
+    label = str(path) if label is None else label
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise StandardError(f"找不到标准或方案文件：{path}") from None
+        raise error(f"找不到{kind}：{path}") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise StandardError(f"{path}：不是有效的 YAML 文件（{exc}）") from None
+        raise error(f"{label}：不是有效的 YAML 文件（{exc}）") from None
     except ValueError:  # YAML reads 2019-13-01 as a date that does not exist
-        raise StandardError(f"{path.name}：有不存在的日期（生效日期应写作 YYYY-MM-DD，如 2019-09-01）") from None
+        raise error(f"{path.name}：有不存在的日期（生效日期应写作 YYYY-MM-DD，如 2019-09-01）") from None
+    if data is None and empty_ok:
+        return {}
     if not isinstance(data, dict):
-        raise StandardError(f"{path}：内容应为键值映射")
+        raise error(f"{label}：内容应为键值映射" + (f"（{keys}）" if keys else ""))
     return data
 
 
 def load_parameter_file(path: Path) -> dict[str, Parameter]:
     """The dated, referenced parameters of a small rules file beside the standards (survey sampling,
     inspection sampling, monitoring checks): the same format and the same exact values."""
-    data = _read_yaml(path)
+    data = read_yaml_mapping(path)
     return {pid: _parameter(pid, spec, path.name) for pid, spec in (data.get("parameters") or {}).items()}
 
 
@@ -231,7 +238,7 @@ def load_standard(standard_id: str = "youzhi-2017", profile: str | Path | None =
     if standard_id not in STANDARD_IDS:
         raise StandardError(f"未知的评估标准“{standard_id}”，可选：{'、'.join(STANDARD_IDS)}")
     path = HERE / f"{standard_id}.yaml"
-    data = _read_yaml(path)
+    data = read_yaml_mapping(path)
     params = {pid: _parameter(pid, spec, path.name) for pid, spec in data["parameters"].items()}
     standard = Standard(
         id=data["id"],
@@ -259,7 +266,7 @@ def _judges(spec: dict, where: str) -> Judges:
 
 def apply_profile(standard: Standard, profile: str | Path) -> Standard:
     path = Path(profile)
-    data = _read_yaml(path)
+    data = read_yaml_mapping(path)
     from .validate import profile_problems  # a profile is checked whole before any of it is used
 
     if problems := profile_problems(data, standard, path.name):

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
-from .models import Account, AuditEntry, CollectionYear, Problem, Role, School, Submission
+from .models import Account, AuditEntry, CollectionYear, County, Problem, Role, School, Submission
 
 
 def account_of(user) -> Account | None:
@@ -43,6 +43,26 @@ def require_role(*roles: str):
 
 ALL_ROLES = (Role.BUREAU, Role.SCHOOL, Role.INSPECTOR)
 COUNTY_ROLES = (Role.BUREAU, Role.INSPECTOR)
+# 市级复核 and 省级评估: read-only on the data of every county under their 行政区划 prefix.
+REVIEWER_ROLES = (Role.CITY, Role.PROVINCE)
+
+
+def visible_counties(acc: Account) -> QuerySet[County]:
+    """The counties an account may look at: a reviewer's every county whose 县(区)代码 starts with
+    its prefix (a reviewer with no prefix sees none), anyone else's own county."""
+    if acc.role in REVIEWER_ROLES:
+        if not acc.region_code:
+            return County.objects.none()
+        return County.objects.filter(code__startswith=acc.region_code)
+    return County.objects.filter(pk=acc.county_id)
+
+
+def county_for(acc: Account, pk: int) -> County:
+    """One visible county, else 404 (as for schools: another region's counties cannot be probed)."""
+    county = visible_counties(acc).filter(pk=pk).first()
+    if county is None:
+        raise Http404("没有这个县(区)")
+    return county
 
 
 def visible_schools(acc: Account) -> QuerySet[School]:

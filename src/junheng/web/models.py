@@ -22,6 +22,9 @@ class Role(models.TextChoices):
     BUREAU = "bureau", "教育局管理员"
     SCHOOL = "school", "学校填报员"
     INSPECTOR = "inspector", "督导专家"
+    # Reviewers above the county: they see every county whose code starts with their 行政区划 prefix.
+    CITY = "city", "市级督导"
+    PROVINCE = "province", "省级督导"
 
 
 STANDARD_CHOICES = [(s, {"youzhi-2017": "优质均衡（教督〔2017〕6号）", "jiben-2012": "基本均衡（教督〔2012〕3号）"}[s])
@@ -60,11 +63,14 @@ class School(models.Model):
 
 
 class Account(models.Model):
-    """The role and scope of a user: a bureau or inspector belongs to a county, a school user to a school."""
+    """The role and scope of a user: a bureau or inspector belongs to a county, a school user to a
+    school, a city or province reviewer to a 行政区划 prefix (``region_code``: 4 or 2 digits) and
+    to no county."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account")
     role = models.CharField("角色", max_length=20, choices=Role.choices)
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="accounts")
+    county = models.ForeignKey(County, on_delete=models.PROTECT, null=True, blank=True, related_name="accounts")
+    region_code = models.CharField("行政区划代码前缀", max_length=6, blank=True)
     school = models.ForeignKey(School, on_delete=models.PROTECT, null=True, blank=True, related_name="accounts")
 
     def __str__(self) -> str:
@@ -103,6 +109,8 @@ class Submission(models.Model):
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
     values = models.JSONField("学校表数据", default=dict)
     rooms = models.JSONField("专用教室", default=list)
+    # The school's one-line explanations of year-on-year moves, by field id (年度变化说明).
+    explanations = models.JSONField("年度变化说明", default=dict, blank=True)
     return_reason = models.TextField("退回原因", blank=True)
     version = models.PositiveIntegerField(default=1, help_text="每次保存加一；过期的保存被拒绝")
     updated_at = models.DateTimeField(auto_now=True)
@@ -159,7 +167,8 @@ PROBLEM_TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
 class Problem(models.Model):
     """One line of the 问题清单: from the evaluation's ``problems`` or an inspector's 复评反馈."""
 
-    SOURCE_CHOICES = [("evaluation", "测算"), ("inspection", "复评反馈"), ("survey", "社会认可度调查")]
+    SOURCE_CHOICES = [("evaluation", "测算"), ("inspection", "复评反馈"), ("survey", "社会认可度调查"),
+                      ("review", "市省复核意见"), ("warning", "监测预警"), ("onsite", "实地督导")]
 
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="problems")
     year = models.PositiveSmallIntegerField("年度")

@@ -116,7 +116,9 @@ def _county_rows(year: int | None, county: str | None, schools: pl.DataFrame | N
     return [{"year": year, "county_name": county}]
 
 
-class _TemplateWriter:
+class TemplateWriter:
+    """Writes the fill-in sheets with their formats and validations (shared by the template and the 事业统计 import)."""
+
     def __init__(self, workbook) -> None:
         self.workbook = workbook
         add = workbook.add_format
@@ -236,7 +238,7 @@ def write_template(path: str | os.PathLike, year: int | None = None, county: str
     county_name = school_rows[0]["county_name"] if county and school_rows else county  # a code selects a name
     county_rows = _county_rows(year, county_name, schools)
     with atomic_workbook(path) as workbook:
-        writer = _TemplateWriter(workbook)
+        writer = TemplateWriter(workbook)
         writer.guide_sheet(year, county_name)
         writer.table_sheet(SCHOOLS, school_rows, year, county_name)
         writer.table_sheet(ROOMS, [], year, county_name)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from junheng.io.template import _TemplateWriter
+from junheng.io.template import TemplateWriter
 from junheng.io.xlsx import HEADER_FILL, atomic_workbook
 from junheng.schema import COUNTY, MONITORING, ROOMS, SCHOOLS
 
@@ -32,7 +32,7 @@ def write_import_workbook(result: TongjiImport, path: str | os.PathLike) -> Path
     county = counties.pop() if len(counties) == 1 else None
     county_rows = sorted({(r["year"], r.get("county_code"), r.get("county_name")) for r in rows}, key=str)
     with atomic_workbook(path) as workbook:
-        writer = _TemplateWriter(workbook)
+        writer = TemplateWriter(workbook)
         writer.guide_sheet(year, county)
         schools = writer.table_sheet(SCHOOLS, rows, year, county)
         to_fill = workbook.add_format({"locked": False, "bg_color": TO_FILL, "border": 1, "border_color": "#BF9000"})

@@ -17,7 +17,16 @@ from junheng.rollup import holding_back, worst_cv, worst_first
 from junheng.schema import AREA_ZH, STAGE_ZH, verdict_zh
 
 from ..dashboard import verdict_class
-from ..models import CollectionYear, County, Problem, ProblemStatus, School, Status, Submission
+from ..models import (
+    CollectionYear,
+    County,
+    EvaluationSnapshot,
+    Problem,
+    ProblemStatus,
+    School,
+    Status,
+    Submission,
+)
 from ..results import snapshot
 from .models import CountySummary
 
@@ -62,6 +71,25 @@ def summary_of(cy: CollectionYear) -> CountySummary:
     except IntegrityError:  # another request stored it meanwhile
         stored = CountySummary.objects.get(county_id=cy.county_id, year=cy.year, revision=snap.revision)
     return stored
+
+
+def cut_stored(county_ids: list[int], year: int) -> dict[int, CountySummary]:
+    """Summaries cut from the stored official snapshots of the counties' current revisions, read
+    in one query that takes only each result's county (not its schools), and stored."""
+    found = {}
+    for county_id, revision, county, error in (
+            EvaluationSnapshot.objects.filter(county__in=county_ids, year=year, official=True,
+                                              revision=F("county__revision"))
+            .values_list("county_id", "revision", "result__counties__0", "error")):
+        found[county_id] = CountySummary(county_id=county_id, year=year, revision=revision,
+                                         summary=compact(county) if county else None,
+                                         reason=error or ("" if county else "没有测算结果"))
+    if found:
+        with transaction.atomic():
+            CountySummary.objects.bulk_create(found.values(), ignore_conflicts=True)
+            CountySummary.objects.filter(county__in=list(found), year=year,
+                                         revision__lt=F("county__revision")).delete()
+    return found
 
 
 @dataclass
@@ -148,6 +176,9 @@ def rollup(counties, year: int) -> list[RollupRow]:
     for county_id, status, n in (Problem.objects.filter(county__in=ids, year=year)
                                  .values_list("county", "status").annotate(n=Count("id"))):
         problems.setdefault(county_id, {})[status] = n
+    missing = [i for i in opened if i not in stored]
+    if missing:
+        stored.update(cut_stored(missing, year))
     rows = []
     for county in counties:
         row = RollupRow(county, year, county.id in opened, schools=schools.get(county.id, 0),

@@ -9,7 +9,10 @@ process (Django's test client, no server or network), the median of ``--repeat``
 * the province reviewer's roll-up on its first visit (each county's summary cut from its stored
   result once) and after (stored summaries: the steady state the 1 s target is for);
 * a city reviewer's roll-up (10 counties) and a reviewer of a one-county prefix: the baseline;
-* the Excel export of the province.
+* the Excel export of the province;
+* the province's cross-checks (this year's and last year's 15,000 schools each): first visit
+  (computed and stored for the counties' revisions), after, and after one county's data changed
+  (that county's checks computed again, the others' read).
 
     python benchmarks/bench_review.py [--repeat 5] [--counties 120] [--schools 125] [--years 5]
 """
@@ -130,11 +133,24 @@ def main() -> None:
         steady = timed(clients["sheng"], "/review/", args.repeat)
         city = timed(clients["shi"], "/review/", args.repeat)
         export = timed(clients["sheng"], f"/review/export/?year={latest}", args.repeat)
+        start = time.perf_counter()
+        assert clients["sheng"].get("/review/checks/").status_code == 200
+        checks_cold = time.perf_counter() - start
+        checks = timed(clients["sheng"], "/review/checks/", args.repeat)
+        from junheng.web.results import bump_revision
+
+        bump_revision(County.objects.get(code="330101").pk)
+        start = time.perf_counter()
+        assert clients["sheng"].get("/review/checks/").status_code == 200
+        checks_one = time.perf_counter() - start
         print(f"median of {args.repeat} loads; one-county roll-up (baseline) {baseline * 1000:.0f} ms")
         for label, took in ((f"province roll-up, {args.counties} counties, first visit (summaries cut)", cold),
                             (f"province roll-up, {args.counties} counties, stored summaries", steady),
                             ("city roll-up, 10 counties", city),
-                            (f"province Excel export, {args.counties} counties", export)):
+                            (f"province Excel export, {args.counties} counties", export),
+                            ("province cross-checks, first visit (computed, stored)", checks_cold),
+                            ("province cross-checks, stored", checks),
+                            ("province cross-checks, one county changed", checks_one)):
             print(f"  {label}: {took * 1000:.0f} ms = {took / baseline:.1f}× baseline; "
                   f"1 s target {'met' if took < 1 else 'NOT met'}")
 

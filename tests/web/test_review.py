@@ -28,7 +28,7 @@ from junheng.web.models import (
     Submission,
 )
 from junheng.web.results import bump_revision, result_of
-from junheng.web.review.models import CountySummary, CrossCheck
+from junheng.web.review.models import CountyCheck, CountySummary, CrossCheck
 from junheng.web.services import WorkflowError, add_evidence
 
 pytestmark = pytest.mark.django_db
@@ -244,8 +244,21 @@ def test_cross_checks_compare_with_last_year_and_the_county_sheet(world, region,
     assert {"name_changed", "school_new", "total_mismatch", "yoy_change"} <= kinds
     assert "清溪县实验小学（旧名）" in page and "学区调整，分流至新校" in page
     assert "专任教师总数" in page
+    stored = CrossCheck.objects.get()
     client.get(f"/review/checks/?year={world.year}")
-    assert CrossCheck.objects.count() == 1  # stored per revision stamp, not recomputed
+    assert CrossCheck.objects.get().pk == stored.pk  # stored per revision stamp, not recomputed
+    neighbour = CountyCheck.objects.get(county=region.neighbour)
     bump_revision(world.county.id)
     client.get(f"/review/checks/?year={world.year}")
-    assert CrossCheck.objects.count() == 1 and CrossCheck.objects.get().stamp != ""
+    assert CrossCheck.objects.get().stamp != stored.stamp
+    assert CountyCheck.objects.get(county=region.neighbour).pk == neighbour.pk  # only the changed county again
+    assert CountyCheck.objects.filter(county=world.county).count() == 1
+
+
+def test_cross_checks_find_a_school_in_two_counties(world, region, login):
+    """The same 学校标识码 in two counties' accepted data (a school registered twice by mistake)."""
+    twin = region.neighbour.schools.get()
+    values = {**Submission.objects.get(school=world.school_a).values, "county_code": "330102", "county_name": "青山区"}
+    Submission.objects.create(school=twin, year=world.year, status=Status.ACCEPTED, values=values)
+    page = login(region.city).get(f"/review/checks/?year={world.year}&kind=two_counties").content.decode()
+    assert f"{world.school_a.name}（{world.school_a.code}）同时出现在 330101、330102 两个县（区）的数据中" in page

@@ -24,6 +24,19 @@ class CountySummary(models.Model):
         unique_together = [("county", "year", "revision")]
 
 
+class CountyCheck(models.Model):
+    """One county's own cross-checks for a year (against last year, against its county sheet),
+    computed from ``revision``: a change in one county recomputes only that county's."""
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    revision = models.PositiveBigIntegerField()
+    flags = models.JSONField(default=list)
+
+    class Meta:
+        unique_together = [("county", "year", "revision")]
+
+
 class CrossCheck(models.Model):
     """The cross-checks of a region's counties for one year; ``stamp`` names the counties and
     revisions they were computed from (a new revision of any of them computes them again)."""

@@ -146,3 +146,18 @@ def test_reviewer_token_reads_and_writes_no_county_data(world, region, client):
     assert client.get("/api/audit", **auth).status_code == 403
     assert data_now() == before
     assert not AuditEntry.objects.filter(actor=region.city).exclude(action__startswith="token").exists()
+
+
+@pytest.mark.parametrize("odd", ["", "x" * 5000, "-1", "９９", "<script>alert(1)</script>", "2024-02-30",
+                                 "' OR 1=1 --", "0" * 40, "NaN"])
+def test_no_page_fails_on_odd_input_from_a_reviewer(world, region, login, odd):
+    from test_hostile_input import FORM_KEYS, page_urls
+
+    result_of(world.cy)
+    problem = Problem.objects.filter(school=world.school_a).first()
+    client = login(region.city)
+    keys = [*FORM_KEYS, "county", "kind", "source"]
+    for url in page_urls(world, problem):
+        assert client.post(url, {key: odd for key in keys}).status_code < 500, url
+        assert client.get(url, {key: odd for key in ("year", "county", "kind", "status", "source", "page")}
+                          ).status_code < 500, url

@@ -167,8 +167,14 @@ def rollup(counties, year: int) -> list[RollupRow]:
     counties = list(counties.order_by("code", "name"))
     ids = [c.id for c in counties]
     opened = {cy.county_id: cy for cy in CollectionYear.objects.filter(county__in=ids, year=year).select_related("county")}
-    stored = {s.county_id: s for s in CountySummary.objects.filter(county__in=ids, year=year,
-                                                                   revision=F("county__revision"))}
+    summaries = {s.county_id: s for s in CountySummary.objects.filter(county__in=ids, year=year,
+                                                                      revision=F("county__revision"))}
+    missing = [i for i in opened if i not in summaries]
+    if missing:
+        summaries.update(cut_stored(missing, year))
+    for county_id in opened.keys() - summaries.keys():
+        # computed now; its problems are opened with it, so they are counted below
+        summaries[county_id] = summary_of(opened[county_id])
     schools = dict(School.objects.filter(county__in=ids).values_list("county").annotate(n=Count("id")))
     accepted = dict(Submission.objects.filter(school__county__in=ids, year=year, status=Status.ACCEPTED)
                     .values_list("school__county").annotate(n=Count("id")))
@@ -176,17 +182,14 @@ def rollup(counties, year: int) -> list[RollupRow]:
     for county_id, status, n in (Problem.objects.filter(county__in=ids, year=year)
                                  .values_list("county", "status").annotate(n=Count("id"))):
         problems.setdefault(county_id, {})[status] = n
-    missing = [i for i in opened if i not in stored]
-    if missing:
-        stored.update(cut_stored(missing, year))
     rows = []
     for county in counties:
+        by_status = problems.get(county.id, {})
         row = RollupRow(county, year, county.id in opened, schools=schools.get(county.id, 0),
-                        accepted=accepted.get(county.id, 0), problems=sum(problems.get(county.id, {}).values()),
-                        closed=problems.get(county.id, {}).get(ProblemStatus.CLOSED, 0))
+                        accepted=accepted.get(county.id, 0), problems=sum(by_status.values()),
+                        closed=by_status.get(ProblemStatus.CLOSED, 0))
         if row.opened:
-            summary = stored.get(county.id) or summary_of(opened[county.id])
-            row.summary, row.reason = summary.summary, summary.reason
+            row.summary, row.reason = summaries[county.id].summary, summaries[county.id].reason
         if row.summary is not None:
             row.stages, row.areas = _stage_rows(row.summary), _area_rows(row.summary)
         rows.append(row)

@@ -150,10 +150,11 @@ def build_parser() -> argparse.ArgumentParser:
     users = p.add_subparsers(dest="users_command", metavar="操作", parser_class=_Parser, required=True)
     u = users.add_parser("add", help="添加用户（密码从标准输入读取）")
     u.add_argument("username", metavar="USERNAME")
-    u.add_argument("--role", choices=["bureau", "school", "inspector"], required=True,
-                   help="角色：bureau 教育局管理员，school 学校填报员，inspector 督导专家")
+    u.add_argument("--role", choices=["bureau", "school", "inspector", "city", "province"], required=True,
+                   help="角色：bureau 教育局管理员，school 学校填报员，inspector 督导专家，city 市级督导，province 省级督导")
     u.add_argument("--school", metavar="CODE", help="学校标识码（学校填报员）")
     u.add_argument("--county", metavar="CODE", help="县(区)代码或名称")
+    u.add_argument("--region", metavar="CODE", help="行政区划代码前缀（市级督导 4 位，如 3201；省级督导 2 位，如 32）")
     u.set_defaults(run=run_users_add)
     u = users.add_parser("token", help="生成 API 令牌")
     u.add_argument("username", metavar="USERNAME")
@@ -479,7 +480,7 @@ def run_users_add(args: argparse.Namespace) -> None:
     password = sys.stdin.readline().rstrip("\n")
     if not password:
         raise UsageError("请从标准输入提供密码，例如：echo 密码 | junheng users add 用户名 --role bureau")
-    add_user(args.username, args.role, school=args.school, county=args.county, password=password)
+    add_user(args.username, args.role, school=args.school, county=args.county, password=password, region=args.region)
     print(f"已添加用户：{args.username}")
 
 

@@ -23,7 +23,7 @@ ACTIONS = ["edit", "evidence", "move", "create", "toggle", "password", "other"]
 
 
 def page_urls(world, problem) -> list[str]:
-    values = {"year": world.year, "code": world.school_a.code, "pk": problem.pk, "evidence_id": 1,
+    values = {"year": world.year, "code": world.school_a.code, "pk": problem.pk, "evidence_id": 1, "problem_id": problem.pk,
               "kind": "problems", "token": "x" * 40, "name": "visits", "qid": "social"}
     found = []
     for name, pattern in page_patterns(urls.urlpatterns):

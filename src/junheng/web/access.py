@@ -120,6 +120,8 @@ def navigation(request: HttpRequest) -> dict:
     acc = account_of(request.user)
     if acc is None:
         return {}
+    if acc.role in REVIEWER_ROLES:  # no county: the menu of the reviewers' app
+        return {"acc": acc, "nav_years": [], "is_reviewer": True}
     years = list(CollectionYear.objects.filter(county=acc.county_id).values_list("year", flat=True))
     return {"acc": acc, "nav_years": years, "is_bureau": acc.role == Role.BUREAU,
             "is_school": acc.role == Role.SCHOOL, "is_inspector": acc.role == Role.INSPECTOR}

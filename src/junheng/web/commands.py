@@ -105,32 +105,41 @@ def _role(role: str) -> str:
 
 
 def add_user(username: str, role: str, school: str | None = None, county: str | None = None,
-             password: str | None = None) -> str:
-    """Create an account; ``role`` is bureau / school / inspector (or its Chinese name), ``school``
-    a 学校标识码 (school role), ``county`` a county name or code (the others; a bureau account
-    for a county not yet known creates the county). Returns the password (a generated one when
-    none is given)."""
+             password: str | None = None, region: str | None = None) -> str:
+    """Create an account; ``role`` is bureau / school / inspector / city / province (or its Chinese
+    name), ``school`` a 学校标识码 (school role), ``county`` a county name or code (bureau,
+    inspector; a bureau account for a county not yet known creates the county), ``region`` a
+    行政区划 prefix (city: 4 digits, province: 2). Returns the password (a generated one when none
+    is given)."""
     setup()
-    return _create_user(username, role, school, county, password)
+    return _create_user(username, role, school, county, password, region)
 
 
-def _create_user(username: str, role: str, school: str | None, county: str | None, password: str | None) -> str:
-    from .accounts.services import create_account
+def _create_user(username: str, role: str, school: str | None, county: str | None, password: str | None,
+                 region: str | None = None) -> str:
+    from .accounts.services import REGION_DIGITS, create_account
     from .models import School
     from .services import WorkflowError
 
     role = _role(role)
+    reviewer = role in REGION_DIGITS
+    if reviewer and (county or school):
+        raise CommandError("市级、省级督导账号不属于某个县(区)或学校：请只用 --region 指定行政区划代码")
+    if region and not reviewer:
+        raise CommandError("--region 只用于市级督导（city）、省级督导（province）账号")
     school_obj = None
     if school:
         school_obj = School.objects.filter(code=school).first()
         if school_obj is None:
             raise CommandError(f"没有学校标识码为 {school} 的学校")
     county_obj = _county(county, create=role == "bureau") or (school_obj.county if school_obj else None)
-    if county_obj is None:
+    if reviewer and not region:
+        raise CommandError("请用 --region 指定行政区划代码（市级督导 4 位，如 3201；省级督导 2 位，如 32）")
+    if county_obj is None and not reviewer:
         raise CommandError("请指定县(区)（教育局管理员、督导专家）或学校（学校填报员）")
     password = password or secrets.token_urlsafe(9)
     try:
-        create_account(username, role, county_obj, school_obj, password)
+        create_account(username, role, county_obj, school_obj, password, region_code=region or "")
     except WorkflowError as exc:
         raise CommandError(str(exc)) from None
     return password

@@ -35,8 +35,29 @@ def change_year(acc: Account, data, request: HttpRequest | None = None) -> Colle
     return cy
 
 
-def create_account(username: str, role: str, county: County, school: School | None, password: str,
-                   actor=None, request: HttpRequest | None = None) -> Account:
+# A reviewer's 行政区划 prefix: a 市 is the first 4 digits of its counties' codes, a 省 the first 2.
+REGION_DIGITS = {Role.CITY: 4, Role.PROVINCE: 2}
+
+
+def check_region(role: str, region_code: str, county: County | None) -> str:
+    """A reviewer's prefix (digits, 4 for a 市, 2 for a 省) and no county; no prefix for anyone else."""
+    region_code = (region_code or "").strip()
+    if role not in REGION_DIGITS:
+        if region_code:
+            raise WorkflowError("只有市级督导、省级督导账号需要行政区划代码")
+        return ""
+    digits = REGION_DIGITS[role]
+    label = Role(role).label
+    if not (len(region_code) == digits and region_code.isascii() and region_code.isdigit()):
+        raise WorkflowError(f"{label}的行政区划代码须为 {digits} 位数字（如 {'3201' if digits == 4 else '32'}），"
+                            f"收到“{region_code}”")
+    if county is not None:
+        raise WorkflowError(f"{label}不属于某个县(区)，请只指定行政区划代码")
+    return region_code
+
+
+def create_account(username: str, role: str, county: County | None, school: School | None, password: str,
+                   actor=None, request: HttpRequest | None = None, region_code: str = "") -> Account:
     username = username.strip()
     if not role:
         raise WorkflowError("请选择角色")
@@ -44,9 +65,12 @@ def create_account(username: str, role: str, county: County, school: School | No
         raise WorkflowError(f"未知角色“{role}”，可选：{'、'.join(Role.values)}")
     if not username:
         raise WorkflowError("请填写用户名")
+    region_code = check_region(role, region_code, county)
+    if role not in REGION_DIGITS and county is None:
+        raise WorkflowError("请指定县(区)")
     if role == Role.SCHOOL and school is None:
         raise WorkflowError("学校填报员须指定学校")
-    if school is not None and school.county_id != county.id:
+    if school is not None and (county is None or school.county_id != county.id):
         raise WorkflowError("学校不属于该县(区)")
     User = get_user_model()
     try:
@@ -62,10 +86,12 @@ def create_account(username: str, role: str, county: County, school: School | No
         raise WorkflowError("密码不符合要求：" + "；".join(exc.messages)) from None
     user.set_password(password)
     user.save()
-    acc = Account.objects.create(user=user, role=role, county=county, school=school if role == Role.SCHOOL else None)
+    acc = Account.objects.create(user=user, role=role, county=county, region_code=region_code,
+                                 school=school if role == Role.SCHOOL else None)
     audit.record(actor, "user.create", request=request, county=county, target=username,
-                 summary=f"创建账号（{acc.get_role_display()}）",
-                 after={"username": username, "role": role, "school": school.code if school else None})
+                 summary=f"创建账号（{acc.get_role_display()}" + (f"，行政区划 {region_code}" if region_code else "") + "）",
+                 after={"username": username, "role": role, "school": school.code if school else None,
+                        **({"region_code": region_code} if region_code else {})})
     return acc
 
 
@@ -73,6 +99,8 @@ def change_user(acc: Account, data, request: HttpRequest | None = None) -> None:
     """Create an account in the bureau's county, (de)activate one, or set a new password."""
     action = data.get("action")
     if action == "create":
+        if data.get("role", "") in REGION_DIGITS:
+            raise WorkflowError("市级、省级督导账号不属于某个县(区)，由系统管理员用命令行创建（junheng users add --role city --region 3201）")
         school = School.objects.filter(county=acc.county_id, code=data.get("school", "")).first()
         create_account(data.get("username", ""), data.get("role", ""), acc.county, school,
                        data.get("password", ""), acc.user, request)

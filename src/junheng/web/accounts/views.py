@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from .. import audit
 from ..access import (
     ALL_ROLES,
+    REVIEWER_ROLES,
     account_of,
     collection_year,
     require_role,
@@ -90,7 +91,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("login")
 
 
-@require_role(*ALL_ROLES)
+@require_role(*ALL_ROLES, *REVIEWER_ROLES)
 def password_view(request: HttpRequest, acc: Account) -> HttpResponse:
     form = PasswordChangeForm(acc.user, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -104,8 +105,10 @@ def password_view(request: HttpRequest, acc: Account) -> HttpResponse:
     return render(request, "web/password.html", {"form": form})
 
 
-@require_role(*ALL_ROLES)
+@require_role(*ALL_ROLES, *REVIEWER_ROLES)
 def home(request: HttpRequest, acc: Account) -> HttpResponse:
+    if acc.role in REVIEWER_ROLES:
+        return redirect("review:rollup")
     latest = CollectionYear.objects.filter(county=acc.county_id).order_by("-year").first()
     if latest is None:
         return redirect("years") if acc.role == Role.BUREAU else render(request, "web/no_year.html")
@@ -148,7 +151,8 @@ def users_view(request: HttpRequest, acc: Account) -> HttpResponse:
             messages.error(request, str(exc))
         return redirect("users")
     accounts = Account.objects.filter(county=acc.county_id).select_related("user", "school").order_by("role", "user__username")
-    return render(request, "web/users.html", {"accounts": accounts, "roles": Role.choices,
+    roles = [(value, label) for value, label in Role.choices if value in ALL_ROLES]  # reviewers: the CLI
+    return render(request, "web/users.html", {"accounts": accounts, "roles": roles,
                                               "schools": visible_schools(acc)})
 
 
@@ -186,7 +190,7 @@ def audit_view(request: HttpRequest, acc: Account) -> HttpResponse:
 AUDIT_KINDS = [("submission", "填报与审核"), ("problem", "问题整改"), ("problems", "问题清单同步"),
                ("import", "导入"), ("county", "县级指标"), ("login", "登录"), ("logout", "退出"),
                ("password", "修改密码"), ("user", "账号"), ("token", "API 令牌"), ("year", "年度"),
-               ("school", "学校"), ("standard", "评估标准")]
+               ("school", "学校"), ("standard", "评估标准"), ("review", "市省复核")]
 
 
 def audit_filtered(entries, query) -> tuple:

@@ -11,16 +11,16 @@ from ..forms import fixed_school_values
 from ..models import CollectionYear, Status, Submission
 
 
-def last_year_of(cy: CollectionYear) -> int | None:
-    """The county's latest collection year before ``cy`` (last year, or the one before a gap)."""
-    return (CollectionYear.objects.filter(county=cy.county_id, year__lt=cy.year)
+def last_year_of_county(county_id: int, year: int) -> int | None:
+    """The county's latest collection year before ``year`` (last year, or the one before a gap)."""
+    return (CollectionYear.objects.filter(county=county_id, year__lt=year)
             .order_by("-year").values_list("year", flat=True).first())
 
 
 def open_drafts(cy: CollectionYear) -> int:
     """Drafts for the schools accepted last year that have no submission of ``cy.year`` yet; a
     school's own submission is never overwritten. Returns the number of drafts made."""
-    last = last_year_of(cy)
+    last = last_year_of_county(cy.county_id, cy.year)
     if last is None:
         return 0
     params = carry_over_parameters(cy.year)

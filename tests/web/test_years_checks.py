@@ -5,6 +5,7 @@ school's one-line explanation (the engine's checks, as ``junheng check``)."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from junheng.monitoring import load_check_parameters
@@ -132,3 +133,26 @@ def test_the_bureaus_review_lists_moves_falls_and_explanations(world, next_year,
     assert "审核通过" in html  # the decision is on the same page
     listing = client.get(reverse("monitoring:changes", args=[next_year])).content.decode()
     assert world.school_a.name in listing and "新评骨干" in listing and "场地划出" in listing
+
+
+def test_the_api_asks_for_the_same_explanations(world, next_year):
+    import json
+
+    from junheng.web.models import ApiToken
+
+    token = ApiToken.issue(world.user_a)
+    client = Client()
+    values = {**last_values(world), "year": next_year}
+    values["primary_key_teachers"] *= 4
+    rooms = Submission.objects.get(school=world.school_a, year=world.year).rooms
+    path = f"/api/submissions/{next_year}/{world.school_a.code}"
+
+    def put(**extra):
+        return client.put(path, data=json.dumps({"values": values, "rooms": rooms, **extra}),
+                          content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    refused = put()
+    assert refused.status_code == 400
+    assert any(e["field"] == "primary_key_teachers" and "+300%" in e["message"] for e in refused.json()["errors"])
+    saved = put(explanations={"primary_key_teachers": "新评骨干教师"})
+    assert saved.status_code == 200 and saved.json()["explanations"] == {"primary_key_teachers": "新评骨干教师"}

@@ -123,7 +123,7 @@ def test_the_bureaus_review_lists_moves_falls_and_explanations(world, next_year,
     assert client.post(page(world, next_year), data).status_code == 302
     sub = Submission.objects.get(school=world.school_a, year=next_year)
     client.post(reverse("school_move", args=[next_year, world.school_a.code]), {"to": "submitted", "version": sub.version})
-    assert client.get(reverse("monitoring:changes", args=[next_year])).status_code == 403  # not for a school
+    assert client.get(reverse("year_changes", args=[next_year])).status_code == 403  # not for a school
     assert 'id="year-review"' not in client.get(page(world, next_year)).content.decode()
     html = login(world.bureau).get(page(world, next_year)).content.decode()
     review = html[html.index('id="year-review"'):]
@@ -131,7 +131,7 @@ def test_the_bureaus_review_lists_moves_falls_and_explanations(world, next_year,
     assert "小学县级及以上骨干教师数" in review and "+300%" in review and "新评骨干" in review
     assert "运动场地面积" in review and "不应减少的项目减少" in review and "场地划出" in review
     assert "审核通过" in html  # the decision is on the same page
-    listing = client.get(reverse("monitoring:changes", args=[next_year])).content.decode()
+    listing = client.get(reverse("year_changes", args=[next_year])).content.decode()
     assert world.school_a.name in listing and "新评骨干" in listing and "场地划出" in listing
 
 

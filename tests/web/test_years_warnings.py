@@ -49,15 +49,17 @@ def l4_unit(result: dict, code: str) -> dict:
 def test_a_warning_of_years_one_and_two_comes_true_in_year_three(small_dataset, new_world, login):
     w, code, cy = two_years(small_dataset, new_world)
     client = login(w.bureau)
-    html = client.get(reverse("monitoring:warnings", args=[2024])).content.decode()
+    html = client.get(reverse("warnings", args=[2024])).content.decode()
     assert "2023、2024 年度" in html
+    cv_table = html[html.index('id="cv-series"'):]
+    assert cv_table.count("<tr>") > 1 and "0." in cv_table  # the county's CVs, year by year
     assert "在校生达到 1051 人即低于标准" in html and "L4" in html and "2023：4.725；2024：4.543" in html
     snapshot = warnings_of(cy)
     warning = next(x for x in snapshot.warnings if x["school_code"] == code and x["item"] == "L4")
     assert warning["year"] == 2025 and warning["trigger_students"] == 1051
     assert l4_unit(result_of(cy)[0], code)["met"] is True  # it passes now
 
-    response = client.post(reverse("monitoring:raise", args=[2024]), {"key": warning["key"]})
+    response = client.post(reverse("warning_raise", args=[2024]), {"key": warning["key"]})
     problem = Problem.objects.get(source="warning")
     assert response.status_code == 302 and response.url == reverse("problem", args=[2024, problem.pk])
     assert (problem.school.code, problem.stage, problem.item, problem.year) == (code, "primary", "L4", 2024)
@@ -70,40 +72,43 @@ def test_a_warning_of_years_one_and_two_comes_true_in_year_three(small_dataset, 
     assert Problem.objects.filter(year=2025, source="evaluation", school__code=code, stage="primary", item="L4").exists()
     listed = client.get(reverse("problems", args=[2025])).content.decode()
     assert "L4" in listed
+    trend = client.get(reverse("school_trend", args=[2025, code])).content.decode()
+    assert all(str(y) in trend for y in PUPILS) and ">4.72<" in trend and ">4.54<" in trend and ">4.38<" in trend
+    assert all(f">{pupils}<" in trend for pupils in PUPILS.values())
 
 
 @pytest.mark.django_db
 def test_warnings_are_computed_once_per_data_revision(small_dataset, new_world, login, django_assert_max_num_queries):
     w, code, cy = two_years(small_dataset, new_world)
     client = login(w.bureau)
-    client.get(reverse("monitoring:warnings", args=[2024]))
+    client.get(reverse("warnings", args=[2024]))
     assert WarningSnapshot.objects.count() == 1
     first = WarningSnapshot.objects.get()
     with django_assert_max_num_queries(12):  # the stored warnings are read, nothing is evaluated again
-        fragment = client.get(reverse("monitoring:dashboard_warnings", args=[2024])).content.decode()
+        fragment = client.get(reverse("warnings_dashboard", args=[2024])).content.decode()
     assert "1051" in fragment and 'id="dashboard-warnings"' in fragment
     assert WarningSnapshot.objects.get().pk == first.pk
     bump_revision(w.county.id)  # a data change: the next request computes afresh, the stale one goes
-    client.get(reverse("monitoring:dashboard_warnings", args=[2024]))
+    client.get(reverse("warnings_dashboard", args=[2024]))
     assert list(WarningSnapshot.objects.values_list("revision", flat=True)) == [first.revision + 1]
     dashboard = client.get(reverse("dashboard", args=[2024])).content.decode()
-    assert reverse("monitoring:dashboard_warnings", args=[2024]) in dashboard and 'hx-trigger="load"' in dashboard
+    assert reverse("warnings_dashboard", args=[2024]) in dashboard and 'hx-trigger="load"' in dashboard
 
 
 @pytest.mark.django_db
 def test_only_the_bureau_turns_warnings_into_problems(small_dataset, new_world, login):
     w, code, cy = two_years(small_dataset, new_world)
     key = warnings_of(cy).warnings[0]["key"]
-    assert login(w.inspector).post(reverse("monitoring:raise", args=[2024]), {"key": key}).status_code == 403
-    assert login(w.user_a).get(reverse("monitoring:warnings", args=[2024])).status_code == 403
-    response = login(w.bureau).post(reverse("monitoring:raise", args=[2024]), {"key": "warning|forged"}, follow=True)
+    assert login(w.inspector).post(reverse("warning_raise", args=[2024]), {"key": key}).status_code == 403
+    assert login(w.user_a).get(reverse("warnings", args=[2024])).status_code == 403
+    response = login(w.bureau).post(reverse("warning_raise", args=[2024]), {"key": "warning|forged"}, follow=True)
     assert "该预警已不在最新的预警列表中" in response.content.decode()
     assert not Problem.objects.filter(source="warning").exists()
 
 
 @pytest.mark.django_db
 def test_one_year_gives_no_warning_but_says_why(world, login):
-    html = login(world.bureau).get(reverse("monitoring:warnings", args=[world.year])).content.decode()
+    html = login(world.bureau).get(reverse("warnings", args=[world.year])).content.decode()
     assert "至少需要两个年度审核通过的数据" in html
 
 
@@ -115,7 +120,7 @@ def test_two_clicks_at_once_make_one_problem(small_dataset, new_world):
     def click():
         client = Client()
         client.force_login(w.bureau)
-        return client.post(reverse("monitoring:raise", args=[2024]), {"key": key}).status_code
+        return client.post(reverse("warning_raise", args=[2024]), {"key": key}).status_code
 
     outcomes = in_threads(click, click, click)
     assert outcomes == [302, 302, 302], outcomes

@@ -8,10 +8,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from ..access import COUNTY_ROLES, collection_year, require_role
+from ..access import ALL_ROLES, COUNTY_ROLES, collection_year, require_role, school_for
 from ..models import Account, Role
 from ..services import WorkflowError
 from . import warnings as early
+from .trends import school_over_years
 from .year_checks import county_review
 
 DASHBOARD_WARNINGS = 5  # the dashboard lists the first few; the page lists them all
@@ -61,6 +62,17 @@ def raise_view(request: HttpRequest, acc: Account, year: int) -> HttpResponse:
         problem, made = early.to_problem(acc, cy, request.POST.get("key", ""), request)
     except WorkflowError as exc:
         messages.error(request, str(exc))
-        return redirect("monitoring:warnings", year=year)
+        return redirect("warnings", year=year)
     messages.success(request, f"已转为问题 #{problem.pk}" if made else f"该预警已是问题 #{problem.pk}，未重复创建")
     return redirect("problem", year=year, pk=problem.pk)
+
+
+@require_role(*ALL_ROLES)
+@require_GET
+def school_trend(request: HttpRequest, acc: Account, year: int, code: str) -> HttpResponse:
+    cy = collection_year(acc, year)
+    school = school_for(acc, code)
+    years, tables = school_over_years(school, year)
+    warnings = [w for w in early.warnings_of(cy).warnings if w.get("school_code") == school.code]
+    return render(request, "monitoring/school_trend.html", {"cy": cy, "year": year, "school": school, "years": years,
+                                                            "tables": tables, "warnings": warnings})

@@ -48,13 +48,14 @@ def _series(evaluations: list[tuple[int, dict]], w: EarlyWarning) -> list[tuple[
 
 
 def _cv_series(evaluations: list[tuple[int, dict]]) -> list[dict[str, Any]]:
+    """Each 学段 and indicator's CV in each year given (``values`` in the order of the years)."""
     rows: dict[str, dict[str, Any]] = {}
-    for year, result in evaluations:
+    for n, (_, result) in enumerate(evaluations):
         for stage, data in (result["counties"][0].get("stages") or {}).items():
             for item, v in (data.get("indicators") or {}).items():
                 row = rows.setdefault(f"{stage}|{item}", {"stage": STAGE_ZH.get(stage, stage), "item": item,
-                                                          "cv_max": v.get("cv_max"), "values": {}})
-                row["values"][str(year)] = v.get("cv")
+                                                          "values": [None] * len(evaluations)})
+                row["values"][n], row["cv_max"] = v.get("cv"), v.get("cv_max")
     return list(rows.values())
 
 
@@ -66,7 +67,7 @@ def _compute(cy: CollectionYear) -> tuple[list[int], list[dict], list[dict]]:
             evaluations.append((other.year, result))
     warnings = [{**asdict(w), "series": _series(evaluations, w)} for w in early_warnings([r for _, r in evaluations])]
     for w in warnings:
-        w["key"] = warning_key(w)
+        w["key"], w["stage_zh"] = warning_key(w), STAGE_ZH.get(w["stage"], "") if w["stage"] else ""
     return [y for y, _ in evaluations], warnings, _cv_series(evaluations)
 
 

@@ -66,3 +66,12 @@ def test_reopening_or_closing_a_year_never_overwrites_a_schools_data(world, logi
 def test_the_first_year_has_nothing_to_carry(world, login):
     login(world.bureau).post(reverse("years"), {"year": str(world.year - 1)})
     assert not Submission.objects.filter(year=world.year - 1).exists()
+
+
+def test_opening_a_year_twice_neither_closes_it_nor_copies_again(world, login):
+    client = login(world.bureau)
+    client.post(reverse("years"), {"year": str(world.year + 1)})
+    response = client.post(reverse("years"), {"year": str(world.year + 1)}, follow=True)  # a second click
+    assert f"{world.year + 1} 年度已开设" in response.content.decode()
+    assert CollectionYear.objects.get(county=world.county, year=world.year + 1).is_open
+    assert AuditEntry.objects.filter(action="year.create").count() == 1

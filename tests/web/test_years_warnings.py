@@ -86,7 +86,7 @@ def test_warnings_are_computed_once_per_data_revision(small_dataset, new_world, 
     first = WarningSnapshot.objects.get()
     with django_assert_max_num_queries(12):  # the stored warnings are read, nothing is evaluated again
         fragment = client.get(reverse("warnings_dashboard", args=[2024])).content.decode()
-    assert "1051" in fragment and 'id="dashboard-warnings"' in fragment
+    assert "1051" in fragment and 'id="dashboard-warnings"' in fragment and "转为问题" in fragment
     assert WarningSnapshot.objects.get().pk == first.pk
     bump_revision(w.county.id)  # a data change: the next request computes afresh, the stale one goes
     client.get(reverse("warnings_dashboard", args=[2024]))
@@ -100,6 +100,8 @@ def test_only_the_bureau_turns_warnings_into_problems(small_dataset, new_world, 
     w, code, cy = two_years(small_dataset, new_world)
     key = warnings_of(cy).warnings[0]["key"]
     assert login(w.inspector).post(reverse("warning_raise", args=[2024]), {"key": key}).status_code == 403
+    fragment = login(w.inspector).get(reverse("warnings_dashboard", args=[2024])).content.decode()
+    assert "1051" in fragment and "转为问题" not in fragment  # inspectors see the warnings, the bureau acts
     assert login(w.user_a).get(reverse("warnings", args=[2024])).status_code == 403
     response = login(w.bureau).post(reverse("warning_raise", args=[2024]), {"key": "warning|forged"}, follow=True)
     assert "该预警已不在最新的预警列表中" in response.content.decode()

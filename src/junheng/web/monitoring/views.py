@@ -51,7 +51,8 @@ def dashboard_warnings(request: HttpRequest, acc: Account, year: int) -> HttpRes
     snapshot = early.warnings_of(cy)
     rows = _rows(cy, snapshot)
     return render(request, "monitoring/dashboard_warnings.html", {
-        "year": year, "snapshot": snapshot, "warnings": rows[:DASHBOARD_WARNINGS], "total": len(rows)})
+        "year": year, "snapshot": snapshot, "warnings": rows[:DASHBOARD_WARNINGS], "total": len(rows),
+        "may_raise": acc.role == Role.BUREAU})
 
 
 @require_role(Role.BUREAU)

@@ -75,3 +75,21 @@ def test_opening_a_year_twice_neither_closes_it_nor_copies_again(world, login):
     assert f"{world.year + 1} 年度已开设" in response.content.decode()
     assert CollectionYear.objects.get(county=world.county, year=world.year + 1).is_open
     assert AuditEntry.objects.filter(action="year.create").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_bureau_clicks_at_once_open_the_year_once(small_dataset, new_world):
+    from test_concurrency import in_threads
+
+    from junheng.web.accounts.services import change_year
+    from junheng.web.models import Account
+
+    w = new_world(small_dataset)
+    bureau = Account.objects.select_related("user", "county").get(user=w.bureau)
+    outcomes = in_threads(*[lambda: change_year(bureau, {"year": str(w.year + 1)})] * 3)
+    assert sum(isinstance(o, CollectionYear) for o in outcomes) == 1, outcomes
+    assert all("已开设" in str(o) for o in outcomes if not isinstance(o, CollectionYear))
+    assert CollectionYear.objects.get(county=w.county, year=w.year + 1).is_open
+    assert Submission.objects.filter(year=w.year + 1).count() == Submission.objects.filter(
+        year=w.year, status=Status.ACCEPTED).count() == len(small_dataset.schools)
+    assert AuditEntry.objects.filter(action="year.create").count() == 1

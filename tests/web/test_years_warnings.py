@@ -64,6 +64,14 @@ def test_a_warning_of_years_one_and_two_comes_true_in_year_three(small_dataset, 
     assert response.status_code == 302 and response.url == reverse("problem", args=[2024, problem.pk])
     assert (problem.school.code, problem.stage, problem.item, problem.year) == (code, "primary", "L4", 2024)
     assert problem.owner == f"{w.county.name}教育局" and not problem.blocking and "1051" in problem.message
+    shown = client.get(response.url).content.decode()
+    assert "来源：监测预警" in shown and "1051" in shown
+    again = client.post(reverse("warning_raise", args=[2024]), {"key": warning["key"]}, follow=True)
+    assert f"该预警已是问题 #{problem.pk}" in again.content.decode()
+    assert Problem.objects.filter(source="warning").count() == 1
+    school_view = login(w.user_b).get(reverse("problems", args=[2024])).content.decode()
+    assert problem.message in school_view  # the school sees the warning about itself in its list
+    client = login(w.bureau)
 
     # year 3: the enrolment went on rising as projected, and the warning comes true
     import_county(year_of(small_dataset, 2025, code), 2025, w.county)

@@ -52,6 +52,11 @@ def test_the_form_shows_last_years_value_and_the_change(world, next_year, login)
     assert client.post(page(world, next_year), form(world, next_year, primary_students=students + 60)).status_code == 302
     html = client.get(page(world, next_year)).content.decode()
     assert f"上年（{world.year}）{students}，变化 +60（+{60 / students:.0%}）" in html
+    assert 'id="last-area_type"' not in html  # a choice is shown beside its field only once it changed
+    area_type = last_values(world)["area_type"]
+    other = next(c for c in SCHOOLS.field("area_type").choices if c != area_type)
+    client.post(page(world, next_year), form(world, next_year, primary_students=students + 60, area_type=other))
+    assert f"上年（{world.year}）{area_type}" in client.get(page(world, next_year)).content.decode()
 
 
 def test_a_large_move_without_explanation_is_refused_naming_field_values_and_share(world, next_year, login):

@@ -83,6 +83,10 @@ def test_a_warning_of_years_one_and_two_comes_true_in_year_three(small_dataset, 
     trend = client.get(reverse("school_trend", args=[2025, code])).content.decode()
     assert all(str(y) in trend for y in PUPILS) and ">4.72<" in trend and ">4.54<" in trend and ">4.38<" in trend
     assert all(f">{pupils}<" in trend for pupils in PUPILS.values())
+    own = login(w.user_b)
+    assert reverse("school_trend", args=[2025, code]) in own.get(reverse("school_results", args=[2025, code])).content.decode()
+    assert own.get(reverse("school_trend", args=[2025, code])).status_code == 200
+    assert own.get(reverse("school_trend", args=[2025, w.school_a.code])).status_code == 404
 
 
 @pytest.mark.django_db

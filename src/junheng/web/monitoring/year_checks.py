@@ -13,7 +13,7 @@ from junheng.monitoring import Flag, year_on_year
 from junheng.monitoring.checks import Change, changes
 from junheng.schema import SCHOOLS
 
-from ..forms import display, displayed
+from ..forms import FIXED_SCHOOL_FIELDS, display, displayed
 from ..models import School, Status, Submission
 from ..results import frame
 from ..rows import InputProblem, InvalidInput, check_school
@@ -58,6 +58,14 @@ class Beside:
     explanation: str
 
 
+def _shown(field, values: dict[str, Any], last: dict[str, Any]) -> bool:
+    """Every number beside its field (it is typed afresh each year); a choice or text only when
+    this year's differs from last year's."""
+    if last.get(field.id) is None or field.id in FIXED_SCHOOL_FIELDS:
+        return False
+    return field.type in ("int", "decimal") or (field.id in values and values[field.id] != last[field.id])
+
+
 def beside_fields(values: dict[str, Any], last: Submission | None, explanations: dict[str, str]) -> dict[str, Beside]:
     """Per field id; ``values`` are typed (``{}`` when the form's input did not type)."""
     if last is None:
@@ -66,8 +74,7 @@ def beside_fields(values: dict[str, Any], last: Submission | None, explanations:
     moved = changes(values, last.values) if values else {}
     return {f.id: Beside(display(last.values[f.id]), last.year, _change_text(moved[f.id]) if f.id in moved else "",
                          flagged.get(f.id, ""), explanations.get(f.id, ""))
-            for f in SCHOOLS.fields if last.values.get(f.id) is not None and f.type in ("int", "decimal")
-            and f.id not in ("year",)}
+            for f in SCHOOLS.fields if _shown(f, values, last.values)}
 
 
 def posted_explanations(data) -> dict[str, str]:

@@ -139,3 +139,19 @@ def test_two_clicks_at_once_make_one_problem(small_dataset, new_world):
     outcomes = in_threads(click, click, click)
     assert outcomes == [302, 302, 302], outcomes
     assert Problem.objects.filter(county=w.county, year=2024, key=key).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_fault_of_the_trend_is_said_not_crashed(small_dataset, new_world, login, monkeypatch):
+    from junheng.web.monitoring import warnings as early
+
+    w, code, cy = two_years(small_dataset, new_world)
+
+    def broken(evaluations):
+        raise KeyError("stages")
+
+    monkeypatch.setattr(early, "early_warnings", broken)
+    client = login(w.bureau)
+    fragment = client.get(reverse("warnings_dashboard", args=[2024]))
+    assert fragment.status_code == 200 and "预警测算出错" in fragment.content.decode()
+    assert "预警测算出错" in client.get(reverse("warnings", args=[2024])).content.decode()

@@ -17,6 +17,7 @@ class WarningSnapshot(models.Model):
     years = models.JSONField(default=list, help_text="参与趋势测算的年度")
     warnings = models.JSONField(default=list)
     cv_series = models.JSONField(default=list, help_text="各学段各指标差异系数的逐年值")
+    error = models.TextField(blank=True, help_text="预警测算出错时的说明")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

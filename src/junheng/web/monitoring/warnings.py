@@ -4,6 +4,7 @@ becomes a problem of the 问题清单 (source 监测预警) once, however many t
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import asdict
 from typing import Any
@@ -20,6 +21,7 @@ from ..results import current_revision, result_of
 from ..services import WorkflowError
 from .models import WarningSnapshot
 
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()  # one computation at a time per process; the others then read its result
 
 
@@ -59,16 +61,23 @@ def _cv_series(evaluations: list[tuple[int, dict]]) -> list[dict[str, Any]]:
     return list(rows.values())
 
 
-def _compute(cy: CollectionYear) -> tuple[list[int], list[dict], list[dict]]:
+def _compute(cy: CollectionYear) -> dict[str, Any]:
     evaluations = []
     for other in CollectionYear.objects.filter(county=cy.county_id, year__lte=cy.year).order_by("year"):
         result, _ = result_of(other, official=True)
         if result and result.get("counties"):
             evaluations.append((other.year, result))
-    warnings = [{**asdict(w), "series": _series(evaluations, w)} for w in early_warnings([r for _, r in evaluations])]
+    years = [y for y, _ in evaluations]
+    try:
+        warnings = [{**asdict(w), "series": _series(evaluations, w)} for w in early_warnings([r for _, r in evaluations])]
+        cvs = _cv_series(evaluations)
+    except Exception as exc:  # a fault of the trend must not take the dashboard down with it
+        logger.exception("early warnings of %s %s failed", cy.county_id, cy.year)
+        return {"years": years, "warnings": [], "cv_series": [],
+                "error": f"预警测算出错，请联系系统管理员（{type(exc).__name__}: {exc}）"}
     for w in warnings:
         w["key"], w["stage_zh"] = warning_key(w), STAGE_ZH.get(w["stage"], "") if w["stage"] else ""
-    return [y for y, _ in evaluations], warnings, _cv_series(evaluations)
+    return {"years": years, "warnings": warnings, "cv_series": cvs, "error": ""}
 
 
 def warnings_of(cy: CollectionYear) -> WarningSnapshot:
@@ -84,18 +93,16 @@ def warnings_of(cy: CollectionYear) -> WarningSnapshot:
         revision = current_revision(cy.county_id)
         if (found := stored(revision)) is not None:
             return found
-        years, warnings, cvs = _compute(cy)  # may store evaluations, which never bump the revision
+        computed = _compute(cy)  # may store evaluations, which never bump the revision
         with transaction.atomic():
             if County.objects.select_for_update().get(pk=cy.county_id).revision == revision:
                 found, created = WarningSnapshot.objects.get_or_create(
-                    county_id=cy.county_id, year=cy.year, revision=revision,
-                    defaults={"years": years, "warnings": warnings, "cv_series": cvs})
+                    county_id=cy.county_id, year=cy.year, revision=revision, defaults=computed)
                 if created:
                     WarningSnapshot.objects.filter(county=cy.county_id, year=cy.year, revision__lt=revision).delete()
                 return found
     # the data changed while computing: show this result, store nothing (the next request computes again)
-    return WarningSnapshot(county_id=cy.county_id, year=cy.year, revision=revision, years=years,
-                           warnings=warnings, cv_series=cvs)
+    return WarningSnapshot(county_id=cy.county_id, year=cy.year, revision=revision, **computed)
 
 
 def raised_problems(cy: CollectionYear) -> dict[str, int]:

@@ -28,9 +28,9 @@ def change_year(acc: Account, data, request: HttpRequest | None = None) -> Colle
         raise WorkflowError("年度须在 2000 到 2100 之间")
     with transaction.atomic():
         cy, created = CollectionYear.objects.get_or_create(county=acc.county, year=year)
-        drafts = open_drafts(cy) if created else 0  # last year's accepted identity and buildings
         if not created and "is_open" not in data:  # 开设 clicked twice: the year stays as it is
             raise WorkflowError(f"{year} 年度已开设")
+        drafts = open_drafts(cy) if created else 0  # last year's accepted identity and buildings
         if not created:
             cy.is_open = data.get("is_open") == "1"
             cy.save(update_fields=["is_open"])

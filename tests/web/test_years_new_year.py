@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from junheng.monitoring.new_year import carry_over_parameters
+from junheng.web.forms import FIXED_SCHOOL_FIELDS
 from junheng.web.models import AuditEntry, CollectionYear, Status, Submission
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,7 @@ def test_opening_a_year_makes_drafts_from_last_years_accepted_data(world, login)
         for field in ("primary_students", "primary_classes", "primary_teachers", "primary_key_teachers",
                       "equipment_value", "computers", "books", "public_funds_budget", "training_funds"):
             assert field not in draft.values
+        assert set(draft.values) <= {*CARRIED, *FIXED_SCHOOL_FIELDS}  # nothing else, nothing computed
         assert draft.rooms == before.rooms
     entry = AuditEntry.objects.filter(action="year.create").get()
     assert entry.after["drafts"] == drafts.count() and "草稿" in entry.summary

@@ -77,3 +77,14 @@ def test_cli_check_against_last_year(tmp_path):
                           str(tmp_path / "last")], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert "教学及辅助用房面积" in run.stdout and f"共 {data.schools.height} 项需核实" in run.stdout
+
+
+def test_changes_of_one_school_are_exact_and_skip_what_is_missing():
+    from junheng.monitoring.checks import changes
+
+    found = changes({"teaching_area": 1000.3, "primary_students": 120, "computers": 5, "year": 2025, "built_year": 2001},
+                    {"teaching_area": 1000.1, "primary_students": 100, "computers": 0, "year": 2024, "books": 10})
+    assert set(found) == {"teaching_area", "primary_students", "computers"}  # not the year, nor a field given once
+    assert found["teaching_area"].difference == 0.2  # exact decimals, not 0.19999999999993
+    assert found["primary_students"].difference == 20 and found["primary_students"].share == 0.2
+    assert found["computers"].share is None  # from 0: no share

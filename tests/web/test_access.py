@@ -54,6 +54,11 @@ PAGE_RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "healthz": ("own", ()),
     "plan": ("403", ("year",)),
     "plan_adopt": ("403", ("year", "pk")),
+    "year_changes": ("403", ("year",)),
+    "warnings": ("403", ("year",)),
+    "warnings_dashboard": ("403", ("year",)),
+    "warning_raise": ("403", ("year",)),
+    "school_trend": ("404", ("year", "code")),
 }
 
 

@@ -33,6 +33,36 @@ class Flag:
     this: Any = None
 
 
+@dataclass(frozen=True)
+class Change:
+    """One number field of a school against last year: both values, the difference and its share
+    of last year's value (``None`` when last year's was 0)."""
+
+    field: str
+    last: Any
+    this: Any
+    difference: int | float
+    share: float | None
+
+
+def _compared(field) -> bool:
+    return field.type in ("int", "decimal") and field.id not in ("year", "built_year")
+
+
+def changes(this: dict[str, Any], last: dict[str, Any]) -> dict[str, Change]:
+    """Every number field given in both years' values of one school, by field id."""
+    found = {}
+    for field in SCHOOLS.fields:
+        now, before = this.get(field.id), last.get(field.id)
+        if not _compared(field) or now is None or before is None:
+            continue
+        difference = frac(now) - frac(before)
+        found[field.id] = Change(field.id, before, now,
+                                 int(difference) if difference.denominator == 1 else float(difference),
+                                 None if before == 0 else float(difference / frac(before)))
+    return found
+
+
 def load_check_parameters(year: int) -> dict[str, Any]:
     return values_in_force(HERE / "checks.yaml", year)[0]
 
@@ -54,8 +84,7 @@ def year_on_year(this: pl.DataFrame, last: pl.DataFrame, params: dict[str, Any] 
     params = params or load_check_parameters(year)
     share = Fraction(params["yoy.max_relative_change"])
     non_decreasing = set(params["yoy.non_decreasing"])
-    numeric = [f for f in SCHOOLS.fields if f.type in ("int", "decimal") and f.id in this.columns
-               and f.id in last.columns and f.id != "year" and f.id != "built_year"]
+    numeric = [f for f in SCHOOLS.fields if _compared(f) and f.id in this.columns and f.id in last.columns]
     keep = ["school_code", "school_name", "county_code", *(f.id for f in numeric)]
     pairs = this.select(keep).join(last.select(keep), on="school_code", how="full", suffix="_last", coalesce=True)
     flags: list[Flag] = []

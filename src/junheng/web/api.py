@@ -34,6 +34,7 @@ from .access import (
     visible_schools,
 )
 from .models import Account, ApiToken, Problem, ProblemStatus, Role, Submission
+from .monitoring import year_checks
 from .results import result_of
 from .rows import InvalidInput, check_school
 
@@ -197,18 +198,21 @@ class SubmissionOut(Schema):
     values: dict[str, Any]
     rooms: list[dict[str, Any]]
     return_reason: str
+    explanations: dict[str, str]
 
 
 class SubmissionIn(BaseModel):
     values: dict[str, str | int | float | bool | None]
     rooms: list[dict[str, str | int | float | None]] = []
     version: int | None = PydanticField(None, ge=1, le=2**31, description="读取时的 version；他人已保存新版本时返回 409")
+    explanations: dict[str, str] = PydanticField(
+        {}, description="年度变化说明（字段 id → 一句话）：与上一年度相比变化超出核查比例或不应减少却减少的项目必填")
 
 
 def _submission_out(sub: Submission) -> dict:
     return {"school_code": sub.school.code, "year": sub.year, "status": sub.status, "version": sub.version,
             "values": sub.values,
-            "rooms": sub.rooms, "return_reason": sub.return_reason}
+            "rooms": sub.rooms, "return_reason": sub.return_reason, "explanations": sub.explanations}
 
 
 @api.get("/submissions/{year}/{code}", response={200: SubmissionOut, **ERRORS}, summary="一所学校一个年度的填报数据")
@@ -235,7 +239,10 @@ def put_submission(request, body: SubmissionIn, year: int = YEAR, code: str = CO
     values.update({k: forms.display(v) for k, v in fixed.items()})
     rooms = [{k: forms.display(v) for k, v in r.items()} for r in body.rooms]
     typed, typed_rooms = check_school(values, rooms)
-    return _submission_out(services.save_values(acc, sub, typed, typed_rooms, request=request, version=body.version))
+    given = {k: " ".join(str(v).split()) for k, v in body.explanations.items() if str(v).strip()}
+    explanations = year_checks.explanations_for(typed, year_checks.last_accepted(school, year), given)
+    return _submission_out(services.save_values(acc, sub, typed, typed_rooms, request=request, version=body.version,
+                                                explanations=explanations))
 
 
 class MoveIn(BaseModel):

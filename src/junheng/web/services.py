@@ -28,6 +28,7 @@ from .models import (
     Status,
     Submission,
 )
+from .monitoring.year_checks import ready_for_review
 from .results import bump_revision, json_rows
 
 SCHOOL_CODE_MAX = School._meta.get_field("code").max_length
@@ -51,7 +52,8 @@ class ConflictError(WorkflowError):
 
 
 def _state(sub: Submission) -> dict[str, Any]:
-    return {"status": sub.status, "values": sub.values, "rooms": sub.rooms, "return_reason": sub.return_reason}
+    return {"status": sub.status, "values": sub.values, "rooms": sub.rooms, "return_reason": sub.return_reason,
+            "explanations": sub.explanations}
 
 
 def submission_for(school: School, year: int) -> Submission:
@@ -75,10 +77,11 @@ def _counted(status: str | None) -> bool:
 
 def save_values(acc: Account | None, sub: Submission, values: dict, rooms: list[dict],
                 request: HttpRequest | None = None, status: str | None = None,
-                version: int | None = None) -> Submission:
+                version: int | None = None, explanations: dict[str, str] | None = None) -> Submission:
     """Store validated values; school users only while their submission is a draft or returned
     and the year is open. ``version`` is the version the user edited: a newer stored one is a
-    conflict (:class:`ConflictError`), nothing is overwritten."""
+    conflict (:class:`ConflictError`), nothing is overwritten. ``explanations`` (the school's
+    year-on-year explanations, by field) replace the stored ones when given."""
     user = acc.user if acc else None
     if acc is not None and acc.role == Role.INSPECTOR:
         raise PermissionDenied("督导专家只能查看数据")
@@ -103,13 +106,16 @@ def save_values(acc: Account | None, sub: Submission, values: dict, rooms: list[
         before = _state(current) if current.pk else {}
         was_counted = current.pk is not None and _counted(current.status)
         current.values, current.rooms = values, rooms
+        if explanations is not None:
+            current.explanations = explanations
         if status:
             current.status = status
             if status == Status.ACCEPTED:
                 current.accepted_at = timezone.now()
         if current.pk:
             changed = Submission.objects.filter(pk=current.pk, version=current.version).update(
-                values=values, rooms=rooms, status=current.status, accepted_at=current.accepted_at,
+                values=values, rooms=rooms, explanations=current.explanations, status=current.status,
+                accepted_at=current.accepted_at,
                 updated_at=timezone.now(), version=F("version") + 1)
             if changed != 1:  # only when the lock above is not a lock (never on PostgreSQL or SQLite IMMEDIATE)
                 raise WorkflowError("保存失败：数据正被他人修改，请刷新后重试")
@@ -171,6 +177,8 @@ def move_submission(acc: Account, sub: Submission, to: str, reason: str = "",
         raise WorkflowError("退回时须填写退回原因")
     if to == Status.SUBMITTED and acc.role == Role.SCHOOL and _collection_closed(sub):
         raise WorkflowError(f"{sub.year} 年度填报已关闭")
+    if to == Status.SUBMITTED and (missing := ready_for_review(sub)):
+        raise WorkflowError("不能提交审核：" + "；".join(missing))
     before = {"status": sub.status, "return_reason": sub.return_reason}
     now = timezone.now()
     changes: dict[str, Any] = {"status": to, "return_reason": reason.strip() if to == Status.RETURNED else ""}

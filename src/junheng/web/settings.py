@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "junheng.planning.apps.PlanningConfig",
     "junheng.web.tongji.apps.TongjiConfig",
     "junheng.web.review.apps.ReviewConfig",
+    "junheng.web.monitoring.apps.MonitoringConfig",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("junheng.web.rectification.urls")),
     path("", include("junheng.planning.urls")),
     path("", include("junheng.web.tongji.urls")),
+    path("", include("junheng.web.monitoring.urls")),
     path("api/", api.urls),
     path("survey/", include("junheng.web.survey.urls")),
     path("review/", include("junheng.web.review.urls")),

@@ -13,6 +13,7 @@ from junheng.standards import StandardError
 
 from .. import audit
 from ..models import Account, ApiToken, CollectionYear, County, Role, School
+from ..monitoring.new_year import open_drafts
 from ..results import bump_revision, standard_of
 from ..services import WorkflowError
 
@@ -25,13 +26,18 @@ def change_year(acc: Account, data, request: HttpRequest | None = None) -> Colle
         raise WorkflowError("年度须为四位数字，如 2024") from None
     if not 2000 <= year <= 2100:
         raise WorkflowError("年度须在 2000 到 2100 之间")
-    cy, created = CollectionYear.objects.get_or_create(county=acc.county, year=year)
-    if not created:
-        cy.is_open = data.get("is_open") == "1"
-        cy.save(update_fields=["is_open"])
-    audit.record(acc.user, "year.create" if created else "year.update", request=request, county=acc.county,
-                 target=str(cy), summary="开设年度" if created else ("开放填报" if cy.is_open else "关闭填报"),
-                 after={"year": year, "is_open": cy.is_open})
+    with transaction.atomic():
+        cy, created = CollectionYear.objects.get_or_create(county=acc.county, year=year)
+        if not created and "is_open" not in data:  # 开设 clicked twice: the year stays as it is
+            raise WorkflowError(f"{year} 年度已开设")
+        drafts = open_drafts(cy) if created else 0  # last year's accepted identity and buildings
+        if not created:
+            cy.is_open = data.get("is_open") == "1"
+            cy.save(update_fields=["is_open"])
+        summary = "开设年度" + (f"，{drafts} 所学校的草稿已带入上一年度审核通过的基本信息和校舍数据" if drafts else "")
+        audit.record(acc.user, "year.create" if created else "year.update", request=request, county=acc.county,
+                     target=str(cy), summary=summary if created else ("开放填报" if cy.is_open else "关闭填报"),
+                     after={"year": year, "is_open": cy.is_open, **({"drafts": drafts} if created else {})})
     return cy
 
 

@@ -31,6 +31,7 @@ from ..models import (
     Status,
     Submission,
 )
+from ..monitoring import year_checks
 from ..paging import paged
 from ..results import json_rows, result_of
 from ..rows import InputProblem, InvalidInput, check_county, check_school, read_upload
@@ -90,15 +91,19 @@ def school_view(request: HttpRequest, acc: Account, year: int, code: str) -> Htt
     newer: list[tuple[str, str]] = []
     version = sub.version if sub.pk else None
     status = 200
+    last, typed, explained = year_checks.last_accepted(school, year), sub.values, sub.explanations
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied("当前不能修改数据")
         values = forms.posted_values(request.POST, SCHOOLS, forms.fixed_school_values(school, cy.year))
         rooms = forms.posted_rooms(request.POST)
         version = forms.posted_version(request.POST)
+        typed, explained = {}, year_checks.posted_explanations(request.POST)
         try:
             typed, typed_rooms = check_school(values, rooms)
-            services.save_values(acc, sub, typed, typed_rooms, request=request, version=version)
+            explanations = year_checks.explanations_for(typed, last, explained)  # a flagged move needs one
+            services.save_values(acc, sub, typed, typed_rooms, request=request, version=version,
+                                 explanations=explanations)
             messages.success(request, "已保存。核对无误后请点击“提交审核”。" if acc.role == Role.SCHOOL else "已保存")
             return redirect("school", year=year, code=code)
         except InvalidInput as exc:
@@ -116,6 +121,8 @@ def school_view(request: HttpRequest, acc: Account, year: int, code: str) -> Htt
         "errors": errors, "general": general, "newer": newer,
         "room_fields": forms.ROOM_FIELDS, "rooms": forms.room_rows(rooms, blank_rows=may_edit),
         "moves": _submission_moves(acc, sub), "closed": not cy.is_open,
+        "beside": year_checks.beside_fields(typed, last, explained),
+        "review": year_checks.review_rows(sub) if acc.role != Role.SCHOOL else [],
     }, status=status)
 
 

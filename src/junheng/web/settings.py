@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "junheng.web.survey.apps.SurveyConfig",
     "junheng.planning.apps.PlanningConfig",
     "junheng.web.tongji.apps.TongjiConfig",
+    "junheng.web.onsite.apps.OnsiteConfig",
 ]
 
 MIDDLEWARE = [

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("junheng.web.tongji.urls")),
     path("api/", api.urls),
     path("survey/", include("junheng.web.survey.urls")),
+    path("onsite/", include("junheng.web.onsite.urls")),
 ]

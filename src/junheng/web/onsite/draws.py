@@ -112,7 +112,7 @@ def draw(acc: Account, cy: CollectionYear, visit_date: dt.date, seed: int | None
               "drawn_by": acc.user, "drawn_by_name": acc.user.get_username(), "drawn_by_role": acc.role,
               "drawn_at": timezone.now()}
     with transaction.atomic():
-        visit = Visit.objects.select_for_update().filter(county=cy.county_id, year=cy.year,
+        visit = Visit.objects.select_for_update(of=("self",)).filter(county=cy.county_id, year=cy.year,
                                                          visit_date=visit_date).first()
         before = None
         if visit is None:

@@ -67,7 +67,7 @@ def save_checklist(acc: Account, sampled: SampledSchool, typed: dict[str, str], 
         raise ChecklistInputError(errors)
     kept_notes = {f: clean_text(notes.get(f, ""), NOTE_MAX) for f in labels if notes.get(f, "").strip()}
     with transaction.atomic():
-        stored = SampledSchool.objects.select_for_update().get(pk=sampled.pk)
+        stored = SampledSchool.objects.select_for_update(of=("self",)).get(pk=sampled.pk)
         newer = {labels[f]: stored.observed.get(f) for f in labels if stored.observed.get(f) != observed.get(f)}
         _stale("本校核查表", stored, version, newer)
         made = SampledSchool.objects.filter(pk=stored.pk, version=stored.version).update(
@@ -111,7 +111,7 @@ def generate_findings(acc: Account, sampled: SampledSchool, deadline: dt.date, i
     if not issuer:
         raise WorkflowError("请填写发出整改通知的单位")
     with transaction.atomic():
-        stored = SampledSchool.objects.select_for_update().select_related("visit", "visit__county", "school").get(
+        stored = SampledSchool.objects.select_for_update(of=("self",)).select_related("visit", "visit__county", "school").get(
             pk=sampled.pk)
         if version != stored.version:
             raise WorkflowError(f"未生成：核查表已被修改（当前为第 {stored.version} 版，您看到的是第 {version} 版），"
@@ -138,7 +138,7 @@ def _sync_problems(acc: Account, sampled: SampledSchool, findings: list[Finding]
     """One problem per finding (field → problem id); unchanged ones are left as they are."""
     visit, school = sampled.visit, sampled.school
     items = {i["field"]: i for i in sampled.items}
-    existing = {p.key: p for p in Problem.objects.select_for_update().filter(
+    existing = {p.key: p for p in Problem.objects.select_for_update(of=("self",)).filter(
         county=visit.county_id, year=visit.year, source="onsite", key__startswith=problem_key(sampled, ""))}
     ids, found = {}, set()
     for finding in findings:
@@ -170,7 +170,7 @@ def save_report(acc: Account, report: RectificationReport, answers: dict[str, st
     kept = {f: text for f, text in kept.items() if text}
     labels = {f["row"]["field"]: f["row"]["label"] for f in report.sampled.findings or []}
     with transaction.atomic():
-        stored = RectificationReport.objects.select_for_update().get(pk=report.pk)
+        stored = RectificationReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
         _stale("整改报告", stored, version,
                {labels.get(f, f): stored.answers.get(f) for f in fields if stored.answers.get(f) != kept.get(f)})
         if not stored.editable:

@@ -241,6 +241,10 @@ def test_notice_is_a_word_file_for_the_inspector_and_the_school_only(notified, l
     school = login(w.user_a).get(f"/onsite/s/{sampled.pk}/notice.docx")
     assert school.status_code == 200 and b"".join(school.streaming_content)
     assert built == [1]  # built once for this checklist version, then served as a file
+    assert generate(login(w.bureau), sampled, 2, deadline="2026-02-28").status_code == 302  # a new deadline
+    text = docx_text(b"".join(login(w.user_a).get(f"/onsite/s/{sampled.pk}/notice.docx").streaming_content))
+    assert "2026-02-28" in text and built == [1, 1]
+    assert Problem.objects.get(source="onsite").deadline == dt.date(2026, 2, 28)
     assert login(w.user_b).get(f"/onsite/s/{sampled.pk}/notice.docx").status_code == 404
     assert login(w.user_a).get(f"/onsite/s/{sampled.pk}/").status_code == 403  # the checklist is the inspectors'
     assert f"/onsite/s/{sampled.pk}/notice.docx" in login(w.user_a).get("/onsite/").content.decode()
@@ -279,3 +283,16 @@ def test_school_answers_the_notice_with_a_word_report(notified, login):
     assert report.status == ReportStatus.RETURNED
     assert "佐证不足" in login(w.user_a).get(page).content.decode()
     assert login(w.user_b).get(page).status_code == 404
+
+
+def test_a_report_handed_in_goes_back_when_new_findings_arrive(notified, login):
+    w, sampled = notified
+    page = f"/onsite/s/{sampled.pk}/report/"
+    login(w.user_a).post(page, {"action": "submit", "version": "1", "answer-teaching_area": "已更正"})
+    assert RectificationReport.objects.get(sampled=sampled).status == ReportStatus.SUBMITTED
+    bureau = login(w.bureau)
+    fill(bureau, sampled, 2, {"teaching_area": str(reported(sampled, "teaching_area") * 0.8), "primary_classes": "1"})
+    assert generate(bureau, sampled, 3).status_code == 302
+    report = RectificationReport.objects.get(sampled=sampled)
+    assert report.status == ReportStatus.RETURNED and "核查发现已更新" in report.return_reason
+    assert Problem.objects.filter(source="onsite", school=w.school_a).count() == 2

@@ -154,7 +154,7 @@ def checked_value(value: Any, where: str) -> float | None:
         except ValueError:
             number = math.nan
     if not math.isfinite(number) or number < 0:
-        raise ChecklistError(f"{where}：“{value}”不是有效数值（人数、间数填非负整数，面积填平方米，金额填元）")
+        raise ChecklistError(f"{where}：“{str(value)[:30]}”不是有效数值（人数、间数填非负整数，面积填平方米，金额填元）")
     return number
 
 

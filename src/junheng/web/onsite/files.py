@@ -7,6 +7,8 @@ name, or builds it (a small document) under a per-file lock; older versions are 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from pathlib import Path
 from urllib.parse import quote
@@ -55,7 +57,11 @@ def _response(path: Path, filename: str) -> FileResponse:
 
 
 def notice_path(sampled: SampledSchool) -> Path:
-    return _folder(sampled) / f"{sampled.visit_id}-{sampled.school_id}-notice-v{sampled.findings_version}.docx"
+    """Named by the checklist version the findings came from, and by what else the notice says
+    (the deadline and issuer of a regeneration from the same version)."""
+    said = json.dumps([sampled.findings, sampled.deadline.isoformat(), sampled.issuer], ensure_ascii=False)
+    digest = hashlib.sha256(said.encode()).hexdigest()[:12]
+    return _folder(sampled) / f"{sampled.visit_id}-{sampled.school_id}-notice-v{sampled.findings_version}-{digest}.docx"
 
 
 def notice_response(sampled: SampledSchool) -> FileResponse:

@@ -126,12 +126,23 @@ def generate_findings(acc: Account, sampled: SampledSchool, deadline: dt.date, i
         stored.findings_at = timezone.now()
         stored.save(update_fields=["findings", "findings_version", "deadline", "issuer", "findings_at"])
         if findings:
-            RectificationReport.objects.get_or_create(sampled=stored)
+            _report_follows(stored)
         audit.record(acc.user, "onsite.findings", request=request, county=stored.visit.county, target=str(stored),
                      summary=f"生成核查发现 {len(findings)} 项（核查表第 {stored.version} 版）",
                      after={"findings": [f.message for f in findings], "deadline": deadline.isoformat()})
     sampled.refresh_from_db()
     return findings
+
+
+def _report_follows(sampled: SampledSchool) -> None:
+    """The school's report exists once there are findings; a report handed in before the findings
+    changed goes back to the school to answer the new ones."""
+    report, created = RectificationReport.objects.get_or_create(sampled=sampled)
+    fields = {f["row"]["field"] for f in sampled.findings}
+    if not created and report.status == ReportStatus.SUBMITTED and not fields <= set(report.answers):
+        RectificationReport.objects.filter(pk=report.pk).update(
+            status=ReportStatus.RETURNED, return_reason="核查发现已更新，请对新增的核查发现填写整改情况后重新提交",
+            version=F("version") + 1)
 
 
 def _sync_problems(acc: Account, sampled: SampledSchool, findings: list[Finding], deadline: dt.date) -> dict[str, int]:
@@ -144,13 +155,13 @@ def _sync_problems(acc: Account, sampled: SampledSchool, findings: list[Finding]
     for finding in findings:
         key = problem_key(sampled, finding.row.field)
         found.add(key)
-        wanted = {"message": finding.message, "value": finding.row.seen, "resolved_in_data": False}
+        wanted = {"message": finding.message, "value": finding.row.seen, "deadline": deadline, "resolved_in_data": False}
         problem = existing.get(key)
         if problem is None:
             problem = Problem.objects.create(
                 county_id=visit.county_id, year=visit.year, school=school, source="onsite", key=key,
                 item=items[finding.row.field]["item"][:10], kind="onsite", unit="", blocking=False,
-                owner=school.name[:50], deadline=deadline, raised_by=acc.user, **wanted)
+                owner=school.name[:50], raised_by=acc.user, **wanted)
         elif problem.status != ProblemStatus.CLOSED and any(getattr(problem, k) != v for k, v in wanted.items()):
             Problem.objects.filter(pk=problem.pk).update(**wanted, version=F("version") + 1)
         ids[finding.row.field] = problem.pk

@@ -59,12 +59,12 @@ PAGE_RULES: dict[str, tuple[str, tuple[str, ...]]] = {
 
 def named_patterns(patterns=None) -> list[str]:
     """Every named page route, through the capability apps' includes (the API is checked apart, and
-    the public survey app's routes have their rule table in test_survey.py)."""
+    the public survey app's routes have their rule table in test_survey.py, 实地督导's in test_onsite.py)."""
     names = []
     for p in urls.urlpatterns if patterns is None else patterns:
         if isinstance(p, URLPattern):
             names.append(p.name)
-        elif isinstance(p, URLResolver) and not str(p.pattern).startswith(("api/", "survey/")):
+        elif isinstance(p, URLResolver) and not str(p.pattern).startswith(("api/", "survey/", "onsite/")):
             names.extend(named_patterns(p.url_patterns))
     return names
 

@@ -24,7 +24,7 @@ ACTIONS = ["edit", "evidence", "move", "create", "toggle", "password", "other"]
 
 def page_urls(world, problem) -> list[str]:
     values = {"year": world.year, "code": world.school_a.code, "pk": problem.pk, "evidence_id": 1,
-              "kind": "problems", "token": "x" * 40, "name": "visits", "qid": "social"}
+              "kind": "problems", "token": "x" * 40, "name": "visits", "qid": "social", "county": world.county.pk}
     found = []
     for name, pattern in page_patterns(urls.urlpatterns):
         if name not in ("logout",):

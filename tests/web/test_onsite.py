@@ -10,13 +10,15 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 from docx import Document
+from test_hostile_input import ODD_VALUES
 
 from junheng.demo import demo_dataset
 from junheng.inspection.sampling import draw_sample
 from junheng.web.models import Account, AuditEntry, Problem, Role
-from junheng.web.onsite import files
+from junheng.web.onsite import files, urls
 from junheng.web.onsite.models import RectificationReport, ReportStatus, SampledSchool, Visit
 
 SEED = 20251120
@@ -296,3 +298,47 @@ def test_a_report_handed_in_goes_back_when_new_findings_arrive(notified, login):
     report = RectificationReport.objects.get(sampled=sampled)
     assert report.status == ReportStatus.RETURNED and "核查发现已更新" in report.return_reason
     assert Problem.objects.filter(source="onsite", school=w.school_a).count() == 2
+
+
+# Route → what school B (not the school of the notice) and a reviewer of another city get.
+ONSITE_RULES = {
+    "home": (200, 200),
+    "county_year": (403, 404),
+    "checklist": (403, 404),
+    "notice": (404, 404),
+    "report": (404, 404),
+    "report_docx": (404, 404),
+}
+
+
+def test_every_onsite_route_has_an_access_rule(notified, login, client):
+    w, sampled = notified
+    assert sorted(p.name for p in urls.urlpatterns) == sorted(ONSITE_RULES)
+    login(w.user_a).post(f"/onsite/s/{sampled.pk}/report/", {"action": "submit", "version": "1",
+                                                             "answer-teaching_area": "已更正"})
+    values = {"county": w.county.pk, "year": w.year, "pk": sampled.pk}
+    for name, (other_school, other_city) in ONSITE_RULES.items():
+        pattern = next(p for p in urls.urlpatterns if p.name == name)
+        url = reverse(f"onsite:{name}", kwargs={k: values[k] for k in pattern.pattern.converters})
+        assert login(w.user_b).get(url).status_code == other_school, url
+        client.force_login(reviewer(f"city-{name}", Role.CITY, "3302"))
+        assert client.get(url).status_code == other_city, url
+        client.force_login(reviewer(f"province-{name}", Role.PROVINCE, "33"))  # 浙江: sees it
+        assert client.get(url).status_code == 200, url
+    client.force_login(reviewer("city-listing", Role.CITY, "3302"))
+    assert w.county.name not in client.get("/onsite/").content.decode()  # not even listed
+
+
+@pytest.mark.parametrize("odd", [*ODD_VALUES, "²", "\x01\x02"], ids=range(len(ODD_VALUES) + 2))
+def test_odd_input_on_onsite_pages_is_never_a_server_error(notified, login, odd):
+    w, sampled = notified
+    keys = ["visit_date", "seed", "replace", "version", "deadline", "issuer", "reason", "answer-teaching_area",
+            *(f"{prefix}-{i['field']}" for i in sampled.items for prefix in ("seen", "note"))]
+    forms = [f"/onsite/{w.county.pk}/{w.year}/", f"/onsite/s/{sampled.pk}/", f"/onsite/s/{sampled.pk}/report/"]
+    for user in (w.bureau, w.inspector, w.user_a):
+        client = login(user)
+        for url in forms:
+            for action in ("save", "findings", "submit", "return", "other"):
+                response = client.post(url, {key: odd for key in keys} | {"action": action})
+                assert response.status_code < 500, (user, url, action)
+    assert Visit.objects.count() == 1 and Problem.objects.filter(source="onsite").count() == 1

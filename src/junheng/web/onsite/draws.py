@@ -44,7 +44,7 @@ def parse_seed(text: str) -> int | None:
     text = text.strip()
     if not text:
         return None
-    if not text.isdigit() or len(text) > 19 or int(text) > SEED_MAX:
+    if not (text.isascii() and text.isdigit()) or len(text) > 19 or int(text) > SEED_MAX:
         raise WorkflowError(f"随机种子“{text[:30]}”无效：须为 0 到 {SEED_MAX} 之间的整数，或留空由系统生成")
     return int(text)
 

@@ -116,11 +116,16 @@ def test_draw_by_reviewers_under_their_prefix_only(county, client):
 def test_bureau_does_not_see_the_schools_before_the_notice_date(county, login):
     w = county
     soon = timezone.localdate() + dt.timedelta(days=5)
-    draw(login(w.inspector), w, visit=soon)
+    inspector = login(w.inspector)
+    draw(inspector, w, visit=soon)
+    inspector.get("/onsite/")  # shows (and so clears) the inspector's message naming the seed
     sampled = SampledSchool.objects.first()
     bureau = login(w.bureau)
     page = bureau.get(f"/onsite/{w.county.pk}/{w.year}/").content.decode()
-    assert "将于通知日期" in page and sampled.school.name not in page
+    seed = str(Visit.objects.get().seed)
+    assert "将于通知日期" in page and sampled.school.name not in page and seed not in page
+    refused = bureau.post(f"/onsite/{w.county.pk}/{w.year}/", {"visit_date": soon.isoformat()})  # nor by drawing
+    assert refused.status_code == 400 and seed not in refused.content.decode()
     assert bureau.get(f"/onsite/s/{sampled.pk}/").status_code == 404
     Visit.objects.update(notice_date=timezone.localdate())
     assert sampled.school.name in bureau.get(f"/onsite/{w.county.pk}/{w.year}/").content.decode()

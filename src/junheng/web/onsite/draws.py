@@ -145,8 +145,8 @@ def draw(acc: Account, cy: CollectionYear, visit_date: dt.date, seed: int | None
 def _refuse_replacing(acc: Account, visit: Visit, replace_version: int | None) -> dict:
     """Why the stored draw may not be replaced now, else what it was (for the audit log)."""
     if replace_version is None:
-        raise WorkflowError(f"{visit.visit_date.isoformat()} 已有抽样结果（随机种子 {visit.seed}，抽样人 "
-                            f"{visit.drawn_by_name}）。如需重新抽样，请在该次抽样下选择“替换原抽样结果”。")
+        raise WorkflowError(f"{visit.visit_date.isoformat()} 已有抽样结果（抽样人 {visit.drawn_by_name}）。"
+                            "如需重新抽样，请在该次抽样下选择“替换原抽样结果”。")
     if not may_inspect(acc, visit):
         raise WorkflowError("该次抽样由督导人员完成，教育局不能替换")
     if replace_version != visit.version:

@@ -30,11 +30,12 @@ def home(request: HttpRequest, acc: Account) -> HttpResponse:
                    .select_related("visit", "report").order_by("-visit__visit_date"))
         return render(request, "onsite/mine.html", {"notices": notices})
     counties = visible_counties(acc).order_by("code", "name")
-    years = CollectionYear.objects.filter(county__in=counties).values_list("county_id", "year")
-    visits = dict(((c, y), n) for c, y, n in Visit.objects.filter(county__in=counties)
-                  .values_list("county", "year").annotate(n=Count("id")).values_list("county", "year", "n"))
-    rows = [{"county": c, "years": [(y, visits.get((c.pk, y), 0)) for cid, y in years if cid == c.pk]}
-            for c in counties]
+    visits = {(row["county"], row["year"]): row["n"]
+              for row in Visit.objects.filter(county__in=counties).values("county", "year").annotate(n=Count("id"))}
+    years: dict[int, list[tuple[int, int]]] = {}
+    for county_id, year in CollectionYear.objects.filter(county__in=counties).values_list("county_id", "year"):
+        years.setdefault(county_id, []).append((year, visits.get((county_id, year), 0)))
+    rows = [{"county": c, "years": years.get(c.pk, [])} for c in counties]
     return render(request, "onsite/home.html", {"rows": rows})
 
 

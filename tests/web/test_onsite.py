@@ -113,22 +113,25 @@ def test_draw_by_reviewers_under_their_prefix_only(county, client):
     assert client.get(f"/onsite/{w.county.pk}/{w.year}/").status_code == 403
 
 
-def test_bureau_does_not_see_the_schools_before_the_notice_date(county, login):
+def test_neither_bureau_nor_school_learn_the_draw_before_the_notice_date(county, login):
     w = county
     soon = timezone.localdate() + dt.timedelta(days=5)
     inspector = login(w.inspector)
-    draw(inspector, w, visit=soon)
+    draw(inspector, w, seed=seed_drawing(w.school_a.code), visit=soon)
     inspector.get("/onsite/")  # shows (and so clears) the inspector's message naming the seed
-    sampled = SampledSchool.objects.first()
+    sampled = SampledSchool.objects.get(school=w.school_a)
     bureau = login(w.bureau)
     page = bureau.get(f"/onsite/{w.county.pk}/{w.year}/").content.decode()
-    seed = str(Visit.objects.get().seed)
-    assert "将于通知日期" in page and sampled.school.name not in page and seed not in page
+    assert "将于通知日期" in page and sampled.school.name not in page and 'class="seed"' not in page
     refused = bureau.post(f"/onsite/{w.county.pk}/{w.year}/", {"visit_date": soon.isoformat()})  # nor by drawing
-    assert refused.status_code == 400 and seed not in refused.content.decode()
+    assert refused.status_code == 400 and f"随机种子 {Visit.objects.get().seed}" not in refused.content.decode()
     assert bureau.get(f"/onsite/s/{sampled.pk}/").status_code == 404
-    Visit.objects.update(notice_date=timezone.localdate())
-    assert sampled.school.name in bureau.get(f"/onsite/{w.county.pk}/{w.year}/").content.decode()
+    assert "本校被抽中" not in login(w.user_a).get("/onsite/").content.decode()
+
+    Visit.objects.update(notice_date=timezone.localdate())  # the notice date has come
+    assert sampled.school.name in login(w.bureau).get(f"/onsite/{w.county.pk}/{w.year}/").content.decode()
+    told = login(w.user_a).get("/onsite/").content.decode()
+    assert "本校被抽中" in told and f"督导日期 {soon.isoformat()}" in told
 
 
 @functools.cache

@@ -26,9 +26,11 @@ from .models import ReportStatus, SampledSchool, Visit
 @require_GET
 def home(request: HttpRequest, acc: Account) -> HttpResponse:
     if acc.role == Role.SCHOOL:
-        notices = (SampledSchool.objects.filter(school=acc.school_id, findings__isnull=False)
-                   .select_related("visit", "report").order_by("-visit__visit_date"))
-        return render(request, "onsite/mine.html", {"notices": notices})
+        mine = SampledSchool.objects.filter(school=acc.school_id).select_related("visit").order_by("-visit__visit_date")
+        notices = mine.filter(findings__isnull=False).select_related("report")
+        # From the notice date the school knows it will be visited (and not before).
+        visits = mine.filter(findings__isnull=True, visit__notice_date__lte=timezone.localdate())
+        return render(request, "onsite/mine.html", {"notices": notices, "visits": visits})
     counties = visible_counties(acc).order_by("code", "name")
     visits = {(row["county"], row["year"]): row["n"]
               for row in Visit.objects.filter(county__in=counties).values("county", "year").annotate(n=Count("id"))}

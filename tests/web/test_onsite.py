@@ -215,6 +215,8 @@ def test_findings_become_problems_of_the_school_once(county, login):
     assert problem.resolved_in_data
     sampled.refresh_from_db()
     assert sampled.findings == []
+    assert client.get(f"/onsite/s/{sampled.pk}/report/").status_code == 404  # nothing left to answer
+    assert client.get(f"/onsite/s/{sampled.pk}/notice.docx").status_code == 404
 
 
 def test_the_bureau_cannot_rewrite_what_inspectors_saw(county, login):

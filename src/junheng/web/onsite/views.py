@@ -142,7 +142,7 @@ def notice(request: HttpRequest, acc: Account, pk: int) -> HttpResponse:
 def _report_of(acc: Account, pk: int):
     sampled = sampled_for(acc, pk, school_may_see=True)
     report = getattr(sampled, "report", None)
-    if report is None:
+    if report is None or not sampled.findings:  # none yet, or none left after a re-check
         raise Http404("该校没有需要整改的核查发现")
     return sampled, report
 

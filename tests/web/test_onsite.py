@@ -352,3 +352,18 @@ def test_odd_input_on_onsite_pages_is_never_a_server_error(notified, login, odd)
                 response = client.post(url, {key: odd for key in keys} | {"action": action})
                 assert response.status_code < 500, (user, url, action)
     assert Visit.objects.count() == 1 and Problem.objects.filter(source="onsite").count() == 1
+
+
+def test_one_tap_saves_the_typed_values_and_generates_the_findings(county, login):
+    w, client = county, login(county.inspector)
+    sampled = sampled_school(w, client)
+    form = {"action": "findings", "version": "1", "deadline": "2026-01-31", "issuer": "督导组",
+            **{f"seen-{i['field']}": "" for i in sampled.items}, "seen-teaching_area": "1"}
+    assert client.post(f"/onsite/s/{sampled.pk}/", form).status_code == 302
+    sampled.refresh_from_db()
+    assert sampled.observed == {"teaching_area": 1} and sampled.version == 2 and sampled.findings_version == 2
+    assert client.post(f"/onsite/s/{sampled.pk}/", form | {"version": "2"}).status_code == 302  # the same again
+    sampled.refresh_from_db()
+    assert sampled.version == 2 and Problem.objects.filter(source="onsite").count() == 1
+    bad = client.post(f"/onsite/s/{sampled.pk}/", form | {"version": "2", "deadline": "明年"})
+    assert bad.status_code == 400 and "整改时限“明年”不是有效日期" in bad.content.decode()

@@ -50,7 +50,8 @@ def _stale(kind: str, stored: Any, version: int | None, newer: dict[str, Any]) -
 
 def save_checklist(acc: Account, sampled: SampledSchool, typed: dict[str, str], notes: dict[str, str],
                    version: int | None, request: HttpRequest | None = None) -> SampledSchool:
-    """Store the observed values (numbers; blank = not checked) and notes of the checklist."""
+    """Store the observed values (numbers; blank = not checked) and notes of the checklist; the
+    same values again store nothing (the version, and so the notice built from it, stays)."""
     if not may_inspect(acc, sampled.visit):
         raise PermissionDenied("只有实地督导人员可以填写核查表")
     labels = {i["field"]: i["label"] for i in sampled.items}
@@ -68,6 +69,9 @@ def save_checklist(acc: Account, sampled: SampledSchool, typed: dict[str, str], 
     kept_notes = {f: clean_text(notes.get(f, ""), NOTE_MAX) for f in labels if notes.get(f, "").strip()}
     with transaction.atomic():
         stored = SampledSchool.objects.select_for_update(of=("self",)).get(pk=sampled.pk)
+        if stored.observed == observed and stored.notes == kept_notes:
+            _copy_stored(stored, sampled)
+            return sampled
         newer = {labels[f]: stored.observed.get(f) for f in labels if stored.observed.get(f) != observed.get(f)}
         _stale("本校核查表", stored, version, newer)
         made = SampledSchool.objects.filter(pk=stored.pk, version=stored.version).update(
@@ -80,6 +84,11 @@ def save_checklist(acc: Account, sampled: SampledSchool, typed: dict[str, str], 
                      target=str(sampled), summary="保存实地核查表", before=old, after=new)
     sampled.refresh_from_db()
     return sampled
+
+
+def _copy_stored(stored: SampledSchool, sampled: SampledSchool) -> None:
+    for name in ("observed", "notes", "version", "checked_by_name", "checked_at"):
+        setattr(sampled, name, getattr(stored, name))
 
 
 def check_rows(sampled: SampledSchool) -> list[CheckRow]:

@@ -91,8 +91,11 @@ def checklist(request: HttpRequest, acc: Account, pk: int) -> HttpResponse:
     if request.method == "POST":
         version = posted_version(request.POST)
         try:
-            if action == "findings":
+            if action == "findings":  # what the form holds is saved first (nothing, if unchanged)
                 deadline = draws.parse_date(request.POST.get("deadline", ""), "整改时限")
+                if any(key.startswith("seen-") for key in request.POST):
+                    version = services.save_checklist(acc, sampled, _posted(request, "seen"), _posted(request, "note"),
+                                                      version, request).version
                 found = services.generate_findings(acc, sampled, deadline, request.POST.get("issuer", ""), version,
                                                    request)
                 messages.success(request, f"已生成核查发现 {len(found)} 项" + ("，已列入问题清单并生成整改通知" if found else

@@ -71,6 +71,14 @@ def test_a_word_in_a_number_cell_is_a_located_error(checklist):
         read_checklist(path)
 
 
+@pytest.mark.parametrize("typed", ["-3", "nan", "inf", "1e999"])
+def test_a_negative_or_not_finite_value_is_a_located_error(checklist, typed):
+    _, _, path = checklist
+    sheet, _ = _fill(path, {"teaching_area": typed})
+    with pytest.raises(ChecklistError, match=f"工作表“{sheet}”第 \\d+ 行“实地核查值”列：“{typed}”不是有效数值"):
+        read_checklist(path)
+
+
 def test_cli_sample_then_findings_writes_the_notice(tmp_path):
     data = demo_dataset()
     write_dataset_csv(data, tmp_path / "data")
@@ -86,5 +94,9 @@ def test_cli_sample_then_findings_writes_the_notice(tmp_path):
     assert "共核查 1 项，1 项与报送不符" in run.stdout
     text = "\n".join(p.text for p in Document(tmp_path / "通知" / f"{name}-整改通知.docx").paragraphs)
     assert f"关于{name}实地督导核查问题的整改通知" in text and "2025-12-31" in text
+    run = subprocess.run([*command, "findings", str(tmp_path / "核查表.xlsx"), "--docx-dir", str(tmp_path / "默认"),
+                          "--year", "2025"], capture_output=True, text=True)
+    text = "\n".join(p.text for p in Document(tmp_path / "默认" / f"{name}-整改通知.docx").paragraphs)
+    assert f"于 {dt.date.today() + dt.timedelta(days=30)} 前" in text  # visit.rectification_days
     bad = subprocess.run([*command, "findings", str(tmp_path / "data" / "schools.csv")], capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr

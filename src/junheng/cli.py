@@ -443,7 +443,7 @@ def run_findings(args: argparse.Namespace) -> None:
     import datetime as dt
 
     from junheng.inspection.checklist import read_checklist
-    from junheng.inspection.findings import compare, write_notice
+    from junheng.inspection.findings import compare, rectification_deadline, write_notice
 
     rows = read_checklist(args.path)
     findings, unchecked = compare(rows, args.year or dt.date.today().year)
@@ -452,7 +452,7 @@ def run_findings(args: argparse.Namespace) -> None:
     checked = len(rows) - unchecked
     print(f"共核查 {checked} 项，{len(findings)} 项与报送不符" + (f"；{unchecked} 项未填实地核查值，视为未核查。" if unchecked else "。"))
     if args.docx_dir:
-        deadline = args.deadline or dt.date.today() + dt.timedelta(days=30)
+        deadline = args.deadline or rectification_deadline(args.year or dt.date.today().year, dt.date.today())
         by_school: dict[str, list] = {}
         for finding in findings:
             by_school.setdefault(finding.row.school_code or finding.row.sheet, []).append(finding)

@@ -65,12 +65,12 @@ PAGE_RULES: dict[str, tuple[str, tuple[str, ...]]] = {
 def named_patterns(patterns=None) -> list[str]:
     """Every named page route, through the capability apps' includes (the API is checked apart, and
     the public survey app's routes have their rule table in test_survey.py, the reviewers' in
-    test_review_access.py)."""
+    test_review_access.py, 实地督导's in test_onsite.py)."""
     names = []
     for p in urls.urlpatterns if patterns is None else patterns:
         if isinstance(p, URLPattern):
             names.append(p.name)
-        elif isinstance(p, URLResolver) and not str(p.pattern).startswith(("api/", "survey/", "review/")):
+        elif isinstance(p, URLResolver) and not str(p.pattern).startswith(("api/", "survey/", "review/", "onsite/")):
             names.extend(named_patterns(p.url_patterns))
     return names
 

@@ -24,7 +24,8 @@ ACTIONS = ["edit", "evidence", "move", "create", "toggle", "password", "other"]
 
 def page_urls(world, problem) -> list[str]:
     values = {"year": world.year, "code": world.school_a.code, "pk": problem.pk, "evidence_id": 1, "problem_id": problem.pk,
-              "kind": "problems", "token": "x" * 40, "name": "visits", "qid": "social"}
+              "kind": "problems", "token": "x" * 40, "name": "visits", "qid": "social",
+              "county": world.county.pk}
     found = []
     for name, pattern in page_patterns(urls.urlpatterns):
         if name not in ("logout",):
@@ -59,3 +60,14 @@ def test_no_page_fails_on_odd_input(world, login, odd):
                 assert response.status_code < 500, (url, action)
             response = client.get(url, {key: odd for key in ("status", "page", "preview", "next")})
             assert response.status_code < 500, url
+
+
+def test_digits_that_are_not_ascii_are_not_a_version_or_a_room_number():
+    from django.http import QueryDict
+
+    from junheng.web.forms import posted_rooms, posted_version
+
+    assert posted_version(QueryDict("version=²")) is None  # "²".isdigit(), yet int("²") fails
+    assert posted_version(QueryDict("version=３")) is None
+    rows = posted_rooms(QueryDict("room-²-room_type=音乐&room-1-room_type=美术"))
+    assert [row["room_type"] for row in rows] == ["美术"]

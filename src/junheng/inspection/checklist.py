@@ -9,6 +9,7 @@ layout above the table.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,17 @@ class CheckRow:
     note: str
 
 
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One line of a school's checklist: what to verify, how, and the value the school reported."""
+
+    field: str
+    label: str
+    item: str  # the indicator it feeds
+    evidence: str  # the ledgers to see, the rooms to measure
+    reported: Any
+
+
 def _checklist_fields() -> dict[str, dict]:
     return yaml.safe_load((HERE / "checklist.yaml").read_text(encoding="utf-8"))["fields"]
 
@@ -77,9 +89,14 @@ def _reported(school: dict, rooms: pl.DataFrame | None, field_id: str) -> Any:
     return school.get(field_id)
 
 
+def school_items(school: dict, rooms: pl.DataFrame | None) -> list[ChecklistItem]:
+    """The checklist of one school (a row of the 学校 table), the fields its type has."""
+    return [ChecklistItem(field_id, _label(field_id), spec["item"], spec["evidence"], _reported(school, rooms, field_id))
+            for field_id, spec in _checklist_fields().items() if _applies(field_id, school["school_type"])]
+
+
 def write_checklist(sample: Sample, dataset: Dataset, path: str | os.PathLike) -> Path:
     """The 核查表 workbook: a 说明 sheet (county, seed, dates, how to fill) and one sheet per school."""
-    fields = _checklist_fields()
     schools = {row["school_code"]: row for row in dataset.schools.iter_rows(named=True)}
     with atomic_workbook(path) as workbook:
         styles, names = Styles(workbook), SheetNames()
@@ -103,11 +120,8 @@ def write_checklist(sample: Sample, dataset: Dataset, path: str | os.PathLike) -
                 sheet.write(3, column, title, styles.header)
                 sheet.set_column(column, column, width, None, {"hidden": width == 0})
             row = 4
-            for field_id, spec in fields.items():
-                if not _applies(field_id, school["school_type"]):
-                    continue
-                value = _reported(school, dataset.rooms, field_id)
-                cells = (row - 3, _label(field_id), spec["item"], value, spec["evidence"])
+            for line in school_items(school, dataset.rooms):
+                cells = (row - 3, line.label, line.item, line.reported, line.evidence)
                 for column, cell in enumerate(cells):
                     if cell is None:
                         sheet.write_blank(row, column, None, styles.text)
@@ -117,7 +131,7 @@ def write_checklist(sample: Sample, dataset: Dataset, path: str | os.PathLike) -
                         sheet.write(row, column, cell, styles.wrap)
                 sheet.write_blank(row, SEEN_COLUMN, None, styles.number("0.##"))
                 sheet.write_blank(row, SEEN_COLUMN + 1, None, styles.wrap)
-                sheet.write(row, HEADER.index("字段标识"), field_id)
+                sheet.write(row, HEADER.index("字段标识"), line.field)
                 sheet.set_row(row, wrapped_height([(cells[1], WIDTHS[1]), (cells[4], WIDTHS[4])]))
                 row += 1
             sheet.freeze_panes(4, 2)
@@ -127,15 +141,21 @@ def write_checklist(sample: Sample, dataset: Dataset, path: str | os.PathLike) -
     return Path(path)
 
 
-def _number(value: Any, where: str) -> float | None:
+def checked_value(value: Any, where: str) -> float | None:
+    """A value of the checklist as a number (None when blank); anything else — text, a negative,
+    NaN or infinity — is a :class:`ChecklistError` naming ``where``."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    try:
-        return float(str(value).strip().replace(",", ""))
-    except ValueError:
-        raise ChecklistError(f"{where}：“{value}”不是数值（人数、间数填整数，面积填平方米，金额填元）") from None
+        number = float(value)
+    else:
+        try:
+            number = float(str(value).strip().replace(",", ""))
+        except ValueError:
+            number = math.nan
+    if not math.isfinite(number) or number < 0:
+        raise ChecklistError(f"{where}：“{str(value)[:30]}”不是有效数值（人数、间数填非负整数，面积填平方米，金额填元）")
+    return number
 
 
 def read_checklist(path: str | os.PathLike) -> list[CheckRow]:
@@ -162,8 +182,8 @@ def read_checklist(path: str | os.PathLike) -> list[CheckRow]:
                 continue
             where = f"工作表“{sheet}”第 {offset} 行“实地核查值”列"
             rows.append(CheckRow(code, name, sheet, offset, str(field_id), str(record[1] or field_id),
-                                 _number(record[HEADER.index("报送值")], where.replace("实地核查值", "报送值")),
-                                 _number(record[SEEN_COLUMN], where), str(record[SEEN_COLUMN + 1] or "")))
+                                 checked_value(record[HEADER.index("报送值")], where.replace("实地核查值", "报送值")),
+                                 checked_value(record[SEEN_COLUMN], where), str(record[SEEN_COLUMN + 1] or "")))
     if not rows:
         raise ChecklistError(f"{path} 中没有找到核查表（各校工作表应有“{'、'.join(HEADER[:-1])}”表头）")
     return rows

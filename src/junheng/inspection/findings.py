@@ -67,8 +67,20 @@ def compare(rows: list[CheckRow], year: int) -> tuple[list[Finding], int]:
     return findings, unchecked
 
 
-def write_notice(findings: list[Finding], path: str | os.PathLike, *, deadline: dt.date, issuer: str) -> Path:
-    """整改通知 for one school: the findings, what to do, by when."""
+def rectification_deadline(year: int, issued: dt.date) -> dt.date:
+    """The default 整改时限 of a notice issued on ``issued`` (``visit.rectification_days``)."""
+    values, _ = values_in_force(HERE / "sampling.yaml", year)
+    return issued + dt.timedelta(days=int(values["visit.rectification_days"]))
+
+
+def finding_rows(findings: list[Finding]) -> list[list[str]]:
+    """The findings as the notice and the 整改报告 list them: 核查内容, 报送值, 实地核查值, 说明."""
+    return [[f.row.label, _text(f.row.reported), _text(f.row.seen), f.row.note] for f in findings]
+
+
+def write_notice(findings: list[Finding], path: str | os.PathLike, *, deadline: dt.date, issuer: str,
+                 issued: dt.date | None = None) -> Path:
+    """整改通知 for one school: the findings, what to do, by when (dated ``issued``, default today)."""
     school = findings[0].row
     document = new_document()
     title = document.add_paragraph(style="Title")
@@ -80,9 +92,8 @@ def write_notice(findings: list[Finding], path: str | os.PathLike, *, deadline: 
         f"请逐项核实，更正报送数据并说明原因；确属办学条件不足的，制定整改措施，于 {deadline.isoformat()} 前"
         "将整改报告（含更正后的数据、整改措施、责任人、完成时限和佐证材料）报送教育局督导室。")
     add_table(document, ["序号", "核查内容", "报送值", "实地核查值", "说明"],
-              [[str(n), f.row.label, _text(f.row.reported), _text(f.row.seen), f.row.note]
-               for n, f in enumerate(findings, start=1)], [1, 5, 2, 2, 4])
-    closing = document.add_paragraph(f"{issuer}\n{dt.date.today().isoformat()}")
+              [[str(n), *row] for n, row in enumerate(finding_rows(findings), start=1)], [1, 5, 2, 2, 4])
+    closing = document.add_paragraph(f"{issuer}\n{(issued or dt.date.today()).isoformat()}")
     closing.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     with atomic_path(path) as temporary:
         document.save(str(temporary))

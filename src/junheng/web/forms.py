@@ -94,7 +94,7 @@ def posted_values(data: QueryDict, table: Table, fixed: dict[str, Any]) -> dict[
 
 def posted_rooms(data: QueryDict) -> list[dict[str, str]]:
     """Room rows ``room-<n>-<field>``; rows left wholly blank are not rows."""
-    numbers = sorted({int(k.split("-")[1]) for k in data if k.startswith("room-") and k.split("-")[1].isdigit()})
+    numbers = sorted({int(n) for k in data if k.startswith("room-") and (n := k.split("-")[1]).isascii() and n.isdigit()})
     rows = []
     for n in numbers:
         row = {f.id: data.get(f"room-{n}-{f.id}", "").strip() for f in ROOM_FIELDS}
@@ -116,7 +116,7 @@ def stages_by_school_type() -> dict[str, list[str]]:
 def posted_version(data: QueryDict) -> int | None:
     """The version of the record the form was opened on (hidden field ``version``)."""
     text = data.get("version", "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
 def newer_values(newer: dict[str, Any], table: Table | None = None) -> list[tuple[str, str]]:

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "junheng.web.tongji.apps.TongjiConfig",
     "junheng.web.review.apps.ReviewConfig",
     "junheng.web.monitoring.apps.MonitoringConfig",
+    "junheng.web.onsite.apps.OnsiteConfig",
 ]
 
 MIDDLEWARE = [

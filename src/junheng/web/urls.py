@@ -17,4 +17,5 @@ urlpatterns = [
     path("api/", api.urls),
     path("survey/", include("junheng.web.survey.urls")),
     path("review/", include("junheng.web.review.urls")),
+    path("onsite/", include("junheng.web.onsite.urls")),
 ]

@@ -28,6 +28,8 @@ from xml.etree import ElementTree
 
 import numpy as np
 
+from junheng.digits import ascii_int
+
 from .errors import InputErrors, file_error
 
 # The limits. A county workbook is a few MB; the national data set (210,000 schools, 842,000 rooms)
@@ -287,7 +289,7 @@ def _exact_extent(archive: zipfile.ZipFile, member: str, declared: str) -> Exten
             if event == "start":
                 if tag == "row":
                     number = element.get("r", "")
-                    row, column = (int(number) if number.isdigit() else row + 1), 0
+                    row, column = (ascii_int(number) or row + 1), 0
                 continue
             if tag == "c":
                 found = re.fullmatch(r"([A-Z]{1,7})(\d{1,12})", element.get("r", ""))

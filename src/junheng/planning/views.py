@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from junheng.digits import ascii_int
 from junheng.plan import PlanError
 from junheng.plan.actions import LEVER_ZH
 from junheng.plan.costs import parse_budget
@@ -53,8 +54,8 @@ def plan_view(request: HttpRequest, acc: Account, year: int) -> HttpResponse:
             return render(request, "planning/plan.html", _context(acc, cy, None, request.POST), status=400)
         return redirect(f"{request.path}?plan={plan.pk}")
     plan = None
-    if request.GET.get("plan", "").isdigit():
-        plan = CountyPlan.objects.filter(county=acc.county_id, year=year, pk=int(request.GET["plan"])).first()
+    if (plan_pk := ascii_int(request.GET.get("plan", ""))) is not None:
+        plan = CountyPlan.objects.filter(county=acc.county_id, year=year, pk=plan_pk).first()
     plan = plan or services.current_plan(cy)
     return render(request, "planning/plan.html", _context(acc, cy, plan, {}))
 
@@ -66,7 +67,7 @@ def adopt_view(request: HttpRequest, acc: Account, year: int, pk: int) -> HttpRe
     plan = CountyPlan.objects.filter(county=acc.county_id, year=year, pk=pk).first()
     if plan is None:
         raise Http404("没有这个规划")
-    indexes = [int(i) for i in request.POST.getlist("row") if i.isdigit()]
+    indexes = [i for i in map(ascii_int, request.POST.getlist("row")) if i is not None]
     if request.POST.get("all") == "1":
         indexes = list(range(len((plan.result or {}).get("actions", []))))
     try:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from junheng.digits import ascii_int
+
 HERE = Path(__file__).with_name("questionnaires")
 QUESTIONNAIRE_IDS = ("society", "staff", "student")
 QUESTIONNAIRE_ZH = {"society": "社会卷", "staff": "校长教师卷", "student": "学生卷"}
@@ -161,10 +163,11 @@ def check_answers(q: Questionnaire, raw: dict[str, str]) -> tuple[Answers | None
     positions, missing = {}, []
     for n, item in enumerate(q.items, start=1):
         value = raw.get(item.id, "")
-        if value is None or not str(value).isdigit() or int(value) >= len(item.scale.options):
+        position = ascii_int(value)
+        if position is None or position >= len(item.scale.options):
             missing.append(f"第 {n} 题")
             continue
-        positions[item.id] = int(value)
+        positions[item.id] = position
     if missing:
         return None, missing
     counted = [i for i in q.items if i.counts(positions[i.id])]

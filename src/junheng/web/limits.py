@@ -12,6 +12,8 @@ import io
 
 from django.conf import settings
 
+from junheng.digits import ascii_int
+
 
 class _Capped(io.RawIOBase):
     """``wsgi.input`` that refuses to give more than ``limit`` bytes."""
@@ -45,7 +47,7 @@ class RequestSizeLimit:
     def __call__(self, environ, start_response):
         limit = self.limit or settings.REQUEST_MAX_BYTES
         declared = environ.get("CONTENT_LENGTH") or ""
-        if declared.strip().isdigit() and int(declared) > limit:
+        if (ascii_int(declared, max_digits=30) or 0) > limit:
             body = f"请求内容过大（上限 {limit // (1024 * 1024)} MB），已拒绝。佐证材料请压缩或分次上传。".encode()
             start_response("413 Request Entity Too Large", [
                 ("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),

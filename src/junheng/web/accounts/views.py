@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from junheng.digits import ascii_int
+
 from .. import audit
 from ..access import (
     ALL_ROLES,
@@ -216,7 +218,7 @@ def token_view(request: HttpRequest, acc: Account) -> HttpResponse:
     token = ""
     if request.method == "POST" and request.POST.get("action") == "revoke":
         token_id = request.POST.get("id", "")
-        found = acc.user.api_tokens.filter(pk=int(token_id) if token_id.isdigit() and len(token_id) < 16 else 0,
+        found = acc.user.api_tokens.filter(pk=ascii_int(token_id) or 0,
                                            revoked_at__isnull=True)
         if found.update(revoked_at=timezone.now()):
             audit.record(acc.user, "token.revoke", request=request, county=acc.county, summary="撤销 API 令牌")

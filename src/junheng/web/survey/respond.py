@@ -25,6 +25,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
+from junheng.digits import ascii_int
 from junheng.survey.plan import GRADE_GROUPS, QUESTIONNAIRE_OF
 from junheng.survey.questionnaire import Answers, Questionnaire, check_answers, straight_lined
 
@@ -204,7 +205,8 @@ def _checked(sub: Answering) -> tuple[Answers, int | None]:
     grades = grade_choices(sub.link)
     grade = None
     if grades:
-        grade = int(sub.grade) if sub.grade.isdigit() and int(sub.grade) in grades else None
+        grade = ascii_int(sub.grade)
+        grade = grade if grade in grades else None
         if grade is None:
             missing = ["年级", *missing]
     if missing:

@@ -159,3 +159,14 @@ def test_api_conforms_to_its_openapi_document(case, world):
     # A body of the right shape may still break the importer's rules (a 400 naming each field):
     # OpenAPI cannot express those, so "schema-valid data is accepted" is not asked of this API.
     case.call_and_validate(excluded_checks=[positive_data_acceptance])
+
+
+@pytest.mark.parametrize("note", ["0", "1", "-1", "1e5", "true", "null", "[]", "{}", " 0 ", "0.50"])
+def test_evidence_note_that_looks_like_a_number_is_kept_as_text(world, api, note):
+    """A note is text whatever it reads like (a fuzzed note "0" was once taken for a number)."""
+    result_of(world.cy)
+    problem = Problem.objects.filter(school=world.school_a).first()
+    response = api(world.user_a, "POST", f"/problems/{problem.pk}/evidence",
+                   data={"file": SimpleUploadedFile("说明.pdf", b"%PDF"), "note": note})
+    assert response.status_code == 200, response.content
+    assert problem.evidence.get().note == note

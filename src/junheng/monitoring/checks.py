@@ -85,19 +85,17 @@ def _number(value: Any) -> str:
     return f"{Decimal(repr(value)).normalize():f}" if isinstance(value, float) else str(value)
 
 
-def _screen(now: pl.Series, before: pl.Series, compared: np.ndarray, minimum: Fraction, share: Fraction,
-            falls_flagged: bool) -> np.ndarray:
-    """Rows whose change might be flagged, decided on floats with a margin far wider than their
-    rounding error: every row the exact test can flag is among them, and few others are (only
-    those within a hair of a threshold)."""
-    a = now.cast(pl.Float64).to_numpy(allow_copy=True)
-    b = before.cast(pl.Float64).to_numpy(allow_copy=True)
+def _screen(now: np.ndarray, before: np.ndarray, compared: np.ndarray, minimum: np.ndarray, share: Fraction,
+            falls_flagged: np.ndarray) -> np.ndarray:
+    """(row, field) pairs whose change might be flagged, decided on floats (rows × fields, all at
+    once) with a margin far wider than their rounding error: every pair the exact test can flag is
+    among them, and few others are (only those within a hair of a threshold)."""
     with np.errstate(invalid="ignore"):
-        change = a - b
-        slack = AMBIGUITY * np.maximum(np.maximum(np.abs(a), np.abs(b)), 1.0)
-        moved = (np.abs(change) >= float(minimum) - slack) & ((b == 0) | (np.abs(change) > float(share) * b - slack))
-        hit = (moved | (change < 0)) if falls_flagged else moved
-    return np.flatnonzero(compared & ~np.isnan(a) & ~np.isnan(b) & hit)
+        change = now - before
+        slack = AMBIGUITY * np.maximum(np.maximum(np.abs(now), np.abs(before)), 1.0)
+        moved = (np.abs(change) >= minimum - slack) & ((before == 0) | (np.abs(change) > float(share) * before - slack))
+        hit = moved | ((change < 0) & falls_flagged)
+    return np.argwhere(compared[:, None] & ~np.isnan(now) & ~np.isnan(before) & hit)
 
 
 def _field_flag(school: dict[str, Any], field: Field, now: Any, before: Any, minimum: Fraction, share: Fraction,
@@ -152,16 +150,18 @@ def year_on_year(this: pl.DataFrame, last: pl.DataFrame, params: dict[str, Any] 
     found += [(row.pop("row"), -1, _identity_flag(row)) for row in renamed.iter_rows(named=True)]
     both = (pairs["school_name"].is_not_null() & pairs["school_name_last"].is_not_null()).to_numpy()
     schools = pairs.select(identity)
-    for position, field in enumerate(numeric):
-        minimum = Fraction(params[f"yoy.min_change.{_CHANGE_KIND.get(field.unit, 'count')}"])
-        falls = field.id in non_decreasing
-        now, before = pairs[field.id], pairs[f"{field.id}_last"]
-        rows = (_screen(now, before, both, minimum, share, falls) if screened
-                else np.flatnonzero(both & now.is_not_null().to_numpy() & before.is_not_null().to_numpy()))
-        for n in rows.tolist():
-            flag = _field_flag(schools.row(n, named=True), field, now[n], before[n], minimum, share, falls)
-            if flag is not None:
-                found.append((n, position, flag))
+    minimum = [Fraction(params[f"yoy.min_change.{_CHANGE_KIND.get(f.unit, 'count')}"]) for f in numeric]
+    falls = [f.id in non_decreasing for f in numeric]
+    now = pairs.select(pl.col(f.id).cast(pl.Float64) for f in numeric).to_numpy()
+    before = pairs.select(pl.col(f"{f.id}_last").cast(pl.Float64) for f in numeric).to_numpy()
+    cells = (_screen(now, before, both, np.array([float(m) for m in minimum]), share, np.array(falls)) if screened
+             else np.argwhere(both[:, None] & ~np.isnan(now) & ~np.isnan(before)))
+    for n, position in cells.tolist():
+        field = numeric[position]
+        flag = _field_flag(schools.row(n, named=True), field, pairs[field.id][n], pairs[f"{field.id}_last"][n],
+                           minimum[position], share, falls[position])
+        if flag is not None:
+            found.append((n, position, flag))
     return [flag for _, _, flag in sorted(found, key=lambda f: f[:2])]
 
 

@@ -72,6 +72,8 @@ def test_one_school_in_two_counties_and_teacher_totals():
     flags = check_dataset(Dataset(pl.concat([schools, twin]), data.rooms, county, data.monitoring))
     assert {f.kind for f in flags} == {"two_counties", "total_mismatch"}
     assert any("320106" in f.message and "330101" in f.message for f in flags if f.kind == "two_counties")
+    one_county = check_dataset(Dataset(pl.concat([schools, twin]), data.rooms, county, data.monitoring), across_counties=False)
+    assert {f.kind for f in one_county} == {"total_mismatch"}  # a region runs the check across counties once
 
 
 def test_cli_check_against_last_year(tmp_path):

@@ -68,6 +68,7 @@ def test_a_warning_of_years_one_and_two_comes_true_in_year_three(small_dataset, 
     assert response.status_code == 302 and response.url == reverse("problem", args=[2024, problem.pk])
     assert (problem.school.code, problem.stage, problem.item, problem.year) == (code, "primary", "L4", 2024)
     assert problem.owner == f"{w.county.name}教育局" and not problem.blocking and "1051" in problem.message
+    assert (problem.shortfall, problem.unit) == (135, "㎡")  # the area it will be short next year
     shown = client.get(response.url).content.decode()
     assert "来源：监测预警" in shown and "1051" in shown
     again = client.post(reverse("warning_raise", args=[2024]), {"key": warning["key"]}, follow=True)

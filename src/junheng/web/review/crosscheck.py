@@ -9,20 +9,20 @@ counties) is stored per stamp of its counties' revisions (:class:`CrossCheck`)."
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from dataclasses import asdict
 
 import polars as pl
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, TextField
 from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 
 from junheng.dataset import Dataset
 from junheng.monitoring import Flag, check_dataset
 from junheng.schema import COUNTY, SCHOOLS
 
 from ..models import Account, CollectionYear, County, Status, Submission
-from ..results import frame
+from ..results import POLARS_TYPES, frame
 from .models import CountyCheck, CrossCheck
 
 KIND_ZH = {"school_missing": "学校减少", "school_new": "新增学校", "name_changed": "学校更名",
@@ -53,11 +53,18 @@ def _rows(flags: list[Flag], explanations: dict[tuple[str, str], str]) -> list[d
              "explanation": explanations.get((f.school_code, f.field), "")} for f in flags]
 
 
-def _values_by_county(county_ids: list[int], year: int) -> dict[int, list[dict]]:
-    found: dict[int, list[dict]] = defaultdict(list)
-    for county, values in _accepted(county_ids, year).values_list("school__county", "values"):
-        found[county].append(values)
-    return found
+def _schools_by_county(county_ids: list[int], year: int) -> dict[int, pl.DataFrame]:
+    """The accepted schools of the counties as canonical tables, by county id: the stored JSON is
+    read as text and parsed by polars (several times faster than decoding each school's dict)."""
+    rows = list(_accepted(county_ids, year).annotate(text=Cast("values", TextField()))
+                .values_list("school__county", "text"))
+    if not rows:
+        return {}
+    schema = pl.Struct({f.id: POLARS_TYPES.get(f.type, pl.String) for f in SCHOOLS.fields})
+    counties, texts = zip(*rows, strict=True)
+    schools = pl.Series(texts, dtype=pl.String).str.json_decode(schema).struct.unnest()
+    return {county: part.drop("_county") for (county,), part in
+            schools.with_columns(pl.Series("_county", counties)).partition_by("_county", as_dict=True).items()}
 
 
 def county_flags(counties: list[County], year: int) -> dict[int, list[dict]]:
@@ -68,19 +75,20 @@ def county_flags(counties: list[County], year: int) -> dict[int, list[dict]]:
     for start in range(0, len(counties), COUNTIES_PER_READ):
         batch = counties[start:start + COUNTIES_PER_READ]
         ids = [c.id for c in batch]
-        this, last = _values_by_county(ids, year), _values_by_county(ids, year - 1)
+        this, last = _schools_by_county(ids, year), _schools_by_county(ids, year - 1)
         sheets = dict(CollectionYear.objects.filter(county__in=ids, year=year, county_table_supplied=True)
                       .values_list("county", "county_values"))
         explanations = _explanations(ids, year)
         for county in batch:
-            if not this.get(county.id):
+            if county.id not in this:
                 flagged[county.id] = []
                 continue
             sheet = frame(COUNTY, [sheets[county.id]]) if county.id in sheets else None
-            flags = check_dataset(Dataset(schools=frame(SCHOOLS, this[county.id]), county=sheet),
-                                  Dataset(schools=frame(SCHOOLS, last[county.id])) if last.get(county.id) else None)
+            flags = check_dataset(Dataset(schools=this[county.id], county=sheet),
+                                  Dataset(schools=last[county.id]) if county.id in last else None,
+                                  across_counties=False)  # that one: across the region (region_flags)
             own = {(code, field): text for (c, code, field), text in explanations.items() if c == county.id}
-            flagged[county.id] = _rows([f for f in flags if f.kind != "two_counties"], own)  # that one: across the region
+            flagged[county.id] = _rows(flags, own)
     return flagged
 
 

@@ -132,8 +132,9 @@ def year_on_year(this: pl.DataFrame, last: pl.DataFrame, params: dict[str, Any] 
     number field, falls of the fields that do not ordinarily fall, vanished and new schools, and
     renamed ones; in the order of the schools, each school's fields in the schema's order.
 
-    Each field is screened vectorised on floats and only the rows it may flag are tested exactly
-    (``screened=False`` tests every value exactly: the reference the screen is tested against)."""
+    Every field of every school is screened at once on floats and only the values the screen may
+    flag are tested exactly (``screened=False`` tests every value exactly: the reference the
+    screen is tested against)."""
     year = int(this["year"].max())
     params = params or load_check_parameters(year)
     share = Fraction(params["yoy.max_relative_change"])
@@ -154,7 +155,8 @@ def year_on_year(this: pl.DataFrame, last: pl.DataFrame, params: dict[str, Any] 
     falls = [f.id in non_decreasing for f in numeric]
     now = pairs.select(pl.col(f.id).cast(pl.Float64) for f in numeric).to_numpy()
     before = pairs.select(pl.col(f"{f.id}_last").cast(pl.Float64) for f in numeric).to_numpy()
-    cells = (_screen(now, before, both, np.array([float(m) for m in minimum]), share, np.array(falls)) if screened
+    cells = (np.empty((0, 2), dtype=int) if not numeric
+             else _screen(now, before, both, np.array([float(m) for m in minimum]), share, np.array(falls)) if screened
              else np.argwhere(both[:, None] & ~np.isnan(now) & ~np.isnan(before)))
     for n, position in cells.tolist():
         field = numeric[position]

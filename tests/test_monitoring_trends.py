@@ -131,3 +131,12 @@ def test_cli_warn_over_two_years(tmp_path):
     assert "须有教学及辅助用房 4,860 ㎡方能保持标准（现有 4,725 ㎡），需增加 135 ㎡" in run.stdout
     one = subprocess.run([sys.executable, "-m", "junheng.cli", "warn", str(tmp_path / "2024")], capture_output=True, text=True)
     assert one.returncode == 2 and "两个年度" in one.stderr
+
+
+def test_trigger_pupils_are_exact_though_the_json_value_is_a_float():
+    """63 teachers at 4.2 per 100 pupils last until 1,500 pupils, so 1,501 triggers: the JSON's value
+    100 × 63 / 1001 = 6.293706293706293 times 1001 / 4.2 reads 1499.9999999999998 in floats."""
+    from junheng.monitoring.trends import _pupils_at_which_value_drops_below
+
+    assert _pupils_at_which_value_drops_below(1001, 100 * 63 / 1001, 4.2) == 1501
+    assert _pupils_at_which_value_drops_below(1050, 4.5, 4.5) == 1051

@@ -121,7 +121,7 @@ def _resource(item: str, unit: dict, value: float, threshold: float, pupils: int
         return {}, ""
     has = Fraction(repr(value)) * unit["students"] / ind.per
     has = Fraction(_near_whole(has)) if _near_whole(has) is not None else has
-    needed = _whole_at_least(Fraction(repr(threshold)) * pupils / ind.per)
+    needed = math.ceil(Fraction(repr(threshold)) * pupils / ind.per)  # exact: no float's hair to allow for
     shortfall = max(0, _whole_at_least(needed - has))
     own = "本学段分摊" if ind.split and unit.get("share", 1) != 1 else "现有"
     text = (f"；按趋势 {year} 年约 {pupils} 人，须有{ind.resource_name} {_amount(needed, ind.unit)}方能保持{word}"

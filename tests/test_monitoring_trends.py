@@ -140,3 +140,15 @@ def test_trigger_pupils_are_exact_though_the_json_value_is_a_float():
 
     assert _pupils_at_which_value_drops_below(1001, 100 * 63 / 1001, 4.2) == 1501
     assert _pupils_at_which_value_drops_below(1050, 4.5, 4.5) == 1051
+
+
+def test_a_threshold_computed_in_floats_is_read_as_the_standards_decimal():
+    """The floor 0.85 × 4.5 reaches the JSON as 3.8249999999999997: at 2,000 pupils the unit needs
+    exactly 7,650 ㎡ (not 7,649.999…), and 1,530 ㎡ hold exactly 400 pupils at the floor."""
+    from junheng.monitoring.trends import _pupils_at_which_value_drops_below, _resource
+
+    floor = 0.85 * 4.5
+    found, text = _resource("L4", {"students": 1000, "share": 1.0}, 7.0, floor, 2000, "标准的底线", 2025)
+    assert (found["resource_needed"], found["resource_now"], found["resource_shortfall"]) == (7650, 7000, 650)
+    assert "须有教学及辅助用房 7,650 ㎡方能保持标准的底线（现有 7,000 ㎡），需增加 650 ㎡" in text
+    assert _pupils_at_which_value_drops_below(400, 1530 / 400, floor) == 401

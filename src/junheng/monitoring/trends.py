@@ -100,9 +100,15 @@ def _whole_at_least(amount: Fraction) -> int:
 def _pupils_at_which_value_drops_below(students: int, value: float, threshold: float) -> int:
     """Resources unchanged, value × students is constant: the smallest pupil count whose value is
     below the threshold, i.e. the first whole count above value × students / threshold."""
-    limit = Fraction(repr(value)) * students / Fraction(repr(threshold))
+    limit = Fraction(repr(value)) * students / _decimal(threshold)
     whole = _near_whole(limit)
     return whole + 1 if whole is not None else math.floor(limit) + 1
+
+
+def _decimal(threshold: float) -> Fraction:
+    """The standard's decimal a JSON threshold stands for: the floor is 85% of the standard computed
+    in floats (3.8249999999999997 for 3.825), and no standard has more than a few decimals."""
+    return Fraction(repr(threshold)).limit_denominator(10**6)
 
 
 def _amount(amount: Fraction | int, unit: str) -> str:
@@ -121,7 +127,7 @@ def _resource(item: str, unit: dict, value: float, threshold: float, pupils: int
         return {}, ""
     has = Fraction(repr(value)) * unit["students"] / ind.per
     has = Fraction(_near_whole(has)) if _near_whole(has) is not None else has
-    needed = math.ceil(Fraction(repr(threshold)) * pupils / ind.per)  # exact: no float's hair to allow for
+    needed = math.ceil(_decimal(threshold) * pupils / ind.per)
     shortfall = max(0, _whole_at_least(needed - has))
     own = "本学段分摊" if ind.split and unit.get("share", 1) != 1 else "现有"
     text = (f"；按趋势 {year} 年约 {pupils} 人，须有{ind.resource_name} {_amount(needed, ind.unit)}方能保持{word}"

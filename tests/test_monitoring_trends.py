@@ -152,3 +152,16 @@ def test_a_threshold_computed_in_floats_is_read_as_the_standards_decimal():
     assert (found["resource_needed"], found["resource_now"], found["resource_shortfall"]) == (7650, 7000, 650)
     assert "须有教学及辅助用房 7,650 ㎡方能保持标准的底线（现有 7,000 ㎡），需增加 650 ㎡" in text
     assert _pupils_at_which_value_drops_below(400, 1530 / 400, floor) == 401
+
+
+def test_a_shared_facility_names_the_stages_share():
+    """A 九年一贯制 school's 教学及辅助用房 is split by weighted pupils (1 : 1.1): 8,064 ㎡ over
+    1,000 primary and 720 junior pupils gives the primary stage exactly 4,500 ㎡ (4.5 ㎡ each)."""
+    base = demo_dataset()
+    code = base.schools.filter(pl.col("school_type") == "九年一贯制学校")["school_code"][0]
+    years = [evaluate(_year(base, y, code, primary_students=p, junior_students=720, teaching_area=8064.0), STANDARD)
+             .to_dict() for y, p in ((2023, 960), (2024, 1000))]
+    l4 = next(w for w in early_warnings(years) if w.school_code == code and w.item == "L4" and w.stage == "primary")
+    assert (l4.kind, l4.projected_students, l4.resource_now, l4.resource_needed, l4.resource_shortfall) == \
+        ("unit_standard", 1040, 4500, 4680, 180)
+    assert "（本学段分摊 4,500 ㎡），需增加 180 ㎡" in l4.message

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from decimal import Decimal
+from fractions import Fraction
 
 import polars as pl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from junheng.dataset import Dataset
 from junheng.demo import demo_dataset
 from junheng.io.dataset_writer import write_dataset_csv
-from junheng.monitoring import check_dataset, year_on_year
+from junheng.monitoring import check_dataset, load_check_parameters, year_on_year
+from junheng.monitoring.checks import _CHANGE_KIND
+from junheng.schema import SCHOOLS
 
 
 def _next_year(schools: pl.DataFrame) -> pl.DataFrame:
@@ -66,6 +72,8 @@ def test_one_school_in_two_counties_and_teacher_totals():
     flags = check_dataset(Dataset(pl.concat([schools, twin]), data.rooms, county, data.monitoring))
     assert {f.kind for f in flags} == {"two_counties", "total_mismatch"}
     assert any("320106" in f.message and "330101" in f.message for f in flags if f.kind == "two_counties")
+    one_county = check_dataset(Dataset(pl.concat([schools, twin]), data.rooms, county, data.monitoring), across_counties=False)
+    assert {f.kind for f in one_county} == {"total_mismatch"}  # a region runs the check across counties once
 
 
 def test_cli_check_against_last_year(tmp_path):
@@ -88,3 +96,63 @@ def test_changes_of_one_school_are_exact_and_skip_what_is_missing():
     assert found["teaching_area"].difference == 0.2  # exact decimals, not 0.19999999999993
     assert found["primary_students"].difference == 20 and found["primary_students"].share == 0.2
     assert found["computers"].share is None  # from 0: no share
+
+
+# ── the float screen flags exactly what the exact test flags ──────────────────────────────────
+
+_PARAMS = load_check_parameters(2025)
+_SHARE = Fraction(_PARAMS["yoy.max_relative_change"])
+
+
+def _at_thresholds(before: Fraction, minimum: Fraction) -> list[Fraction]:
+    """This year's values exactly at, and one step either side of, each threshold of ``before``."""
+    step = Fraction(1, 100)
+    edges = [before + minimum, before - minimum, before * (1 + _SHARE), before * (1 - _SHARE), before]
+    return [e + d for e in edges for d in (-step, 0, step)]
+
+
+def _typed(value: Fraction, integer: bool) -> int | float:
+    return int(value) if integer else float(Decimal(value.numerator) / Decimal(value.denominator))
+
+
+@st.composite
+def _school_years(draw):
+    """Two years of a few schools; each field's this-year value at or next to a threshold, or random."""
+    fields = [f for f in SCHOOLS.fields if f.type in ("int", "decimal") and f.id not in ("year", "built_year")]
+    chosen = draw(st.lists(st.sampled_from(fields), min_size=1, max_size=6, unique_by=lambda f: f.id))
+    rows_last, rows_this = [], []
+    for n in range(draw(st.integers(1, 6))):
+        last, this = {"school_code": f"330101{n:04d}", "school_name": f"学校{n}", "county_code": "330101"}, {}
+        this.update(last)
+        for field in chosen:
+            integer = field.type == "int"
+            kind = _CHANGE_KIND.get(field.unit, "count")
+            minimum = Fraction(_PARAMS[f"yoy.min_change.{kind}"])
+            cents = draw(st.integers(0, 10**9 if kind == "money" else 10**6))
+            before = Fraction(cents) if integer else Fraction(cents, 100)
+            candidates = [v for v in _at_thresholds(before, minimum) if v >= 0 and (not integer or v.denominator == 1)]
+            now = draw(st.one_of(st.sampled_from(candidates), st.integers(0, 10**7).map(Fraction))) if candidates \
+                else Fraction(draw(st.integers(0, 10**7)))
+            last[field.id], this[field.id] = _typed(before, integer), _typed(now, integer)
+        rows_last.append(last)
+        rows_this.append(this)
+    return (pl.DataFrame(rows_this).with_columns(pl.lit(2025).alias("year")),
+            pl.DataFrame(rows_last).with_columns(pl.lit(2024).alias("year")))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(_school_years())
+def test_the_screen_flags_exactly_what_the_exact_test_flags(years):
+    this, last = years
+    assert year_on_year(this, last, _PARAMS) == year_on_year(this, last, _PARAMS, screened=False)
+
+
+def test_a_change_exactly_at_a_threshold_is_decided_exactly():
+    base = {"school_code": "3301010001", "school_name": "甲小学", "county_code": "330101"}
+    last = pl.DataFrame([{**base, "year": 2024, "teaching_area": 0.3, "primary_students": 100, "equipment_value": 20000.0}])
+    this = pl.DataFrame([{**base, "year": 2025, "teaching_area": 50.3,  # +50 ㎡: at the minimum, flagged (from 0.3)
+                          "primary_students": 150,  # +50%: not more than the share, not flagged
+                          "equipment_value": 30000.01}])  # +50.00005%: more than the share, flagged
+    flags = year_on_year(this, last, _PARAMS)
+    assert [(f.kind, f.field) for f in flags] == [("yoy_change", "teaching_area"), ("yoy_change", "equipment_value")]
+    assert flags == year_on_year(this, last, _PARAMS, screened=False)

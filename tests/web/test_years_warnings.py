@@ -57,6 +57,10 @@ def test_a_warning_of_years_one_and_two_comes_true_in_year_three(small_dataset, 
     snapshot = warnings_of(cy)
     warning = next(x for x in snapshot.warnings if x["school_code"] == code and x["item"] == "L4")
     assert warning["year"] == 2025 and warning["trigger_students"] == 1051
+    assert (warning["resource_needed"], warning["resource_shortfall"], warning["projected_students"]) == (4860, 135, 1080)
+    trigger = html[html.index('class="trigger"'):]
+    assert trigger.index("在校生 1051 人（预计 1080 人）") < trigger.index("须有教学及辅助用房 4860 ㎡，现有 4725.00，缺 135 ㎡") \
+        < trigger.index("</td>")
     assert l4_unit(result_of(cy)[0], code)["met"] is True  # it passes now
 
     response = client.post(reverse("warning_raise", args=[2024]), {"key": warning["key"]})
@@ -64,6 +68,7 @@ def test_a_warning_of_years_one_and_two_comes_true_in_year_three(small_dataset, 
     assert response.status_code == 302 and response.url == reverse("problem", args=[2024, problem.pk])
     assert (problem.school.code, problem.stage, problem.item, problem.year) == (code, "primary", "L4", 2024)
     assert problem.owner == f"{w.county.name}教育局" and not problem.blocking and "1051" in problem.message
+    assert (problem.shortfall, problem.unit) == (135, "㎡")  # the area it will be short next year
     shown = client.get(response.url).content.decode()
     assert "来源：监测预警" in shown and "1051" in shown
     again = client.post(reverse("warning_raise", args=[2024]), {"key": warning["key"]}, follow=True)

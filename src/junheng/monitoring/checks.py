@@ -5,15 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from junheng.dataset import Dataset
-from junheng.exact import frac
+from junheng.exact import AMBIGUITY, frac
 from junheng.parameter_files import values_in_force
-from junheng.schema import SCHOOLS
+from junheng.schema import SCHOOLS, Field
 
 HERE = Path(__file__).parent
 # The kind of threshold under which a change is too small to flag, by the field's unit.
@@ -64,9 +66,16 @@ def changes(this: dict[str, Any], last: dict[str, Any]) -> dict[str, Change]:
 
 
 def load_check_parameters(year: int) -> dict[str, Any]:
+    return dict(_parameters_in_force(int(year)))
+
+
+@lru_cache(maxsize=64)
+def _parameters_in_force(year: int) -> dict[str, Any]:
+    """Read once per year: the cross-checks of a province call this for each of its counties."""
     return values_in_force(HERE / "checks.yaml", year)[0]
 
 
+@cache
 def _label(field_id: str) -> str:
     field = SCHOOLS.field(field_id)
     return f"{field.header}" + (f"({field.unit})" if field.unit else "")
@@ -76,46 +85,86 @@ def _number(value: Any) -> str:
     return f"{Decimal(repr(value)).normalize():f}" if isinstance(value, float) else str(value)
 
 
-def year_on_year(this: pl.DataFrame, last: pl.DataFrame, params: dict[str, Any] | None = None) -> list[Flag]:
+def _screen(now: np.ndarray, before: np.ndarray, compared: np.ndarray, minimum: np.ndarray, share: Fraction,
+            falls_flagged: np.ndarray) -> np.ndarray:
+    """(row, field) pairs whose change might be flagged, decided on floats (rows × fields, all at
+    once) with a margin far wider than their rounding error: every pair the exact test can flag is
+    among them, and few others are (only those within a hair of a threshold)."""
+    with np.errstate(invalid="ignore"):
+        change = now - before
+        slack = AMBIGUITY * np.maximum(np.maximum(np.abs(now), np.abs(before)), 1.0)
+        moved = (np.abs(change) >= minimum - slack) & ((before == 0) | (np.abs(change) > float(share) * before - slack))
+        hit = moved | ((change < 0) & falls_flagged)
+    return np.argwhere(compared[:, None] & ~np.isnan(now) & ~np.isnan(before) & hit)
+
+
+def _field_flag(school: dict[str, Any], field: Field, now: Any, before: Any, minimum: Fraction, share: Fraction,
+                falls_flagged: bool) -> Flag | None:
+    """The exact test of one field of one school, and its flag."""
+    before_exact = frac(before)
+    change = frac(now) - before_exact
+    code, county = school["school_code"], school["county_code"] or school["county_code_last"]
+    where = f"{school['school_name']}（{code}）{_label(field.id)}"
+    if falls_flagged and change < 0:
+        return Flag("yoy_fall", f"{where}由 {_number(before)} 减少为 {_number(now)}：校舍场地面积通常不会减少，请说明",
+                    county, code, field.id, before, now)
+    if abs(change) >= minimum and (before_exact == 0 or abs(change) > share * before_exact):
+        ratio = "" if before_exact == 0 else f"（{'+' if change > 0 else ''}{float(change / before_exact):.0%}）"
+        return Flag("yoy_change", f"{where}由 {_number(before)} 变为 {_number(now)}{ratio}，"
+                    f"超过 {float(share):.0%}：请学校说明，教育局复核", county, code, field.id, before, now)
+    return None
+
+
+def _identity_flag(row: dict[str, Any]) -> Flag:
+    code, county = row["school_code"], row["county_code"] or row["county_code_last"]
+    if row["school_name"] is None:
+        return Flag("school_missing", f"{row['school_name_last']}（{code}）上一年度有数据，本年度没有：请说明撤并、停办或漏报",
+                    county, code)
+    if row["school_name_last"] is None:
+        return Flag("school_new", f"{row['school_name']}（{code}）为本年度新增学校：请核对新建或更名", county, code)
+    return Flag("name_changed", f"{code} 的学校名称由“{row['school_name_last']}”改为“{row['school_name']}”",
+                county, code, "school_name", row["school_name_last"], row["school_name"])
+
+
+def year_on_year(this: pl.DataFrame, last: pl.DataFrame, params: dict[str, Any] | None = None, *,
+                 screened: bool = True) -> list[Flag]:
     """Schools of ``this`` year against ``last`` year's, matched by 学校标识码: large moves of any
     number field, falls of the fields that do not ordinarily fall, vanished and new schools, and
-    renamed ones."""
+    renamed ones; in the order of the schools, each school's fields in the schema's order.
+
+    Every field of every school is screened at once on floats and only the values the screen may
+    flag are tested exactly (``screened=False`` tests every value exactly: the reference the
+    screen is tested against)."""
     year = int(this["year"].max())
     params = params or load_check_parameters(year)
     share = Fraction(params["yoy.max_relative_change"])
     non_decreasing = set(params["yoy.non_decreasing"])
     numeric = [f for f in SCHOOLS.fields if _compared(f) and f.id in this.columns and f.id in last.columns]
     keep = ["school_code", "school_name", "county_code", *(f.id for f in numeric)]
-    pairs = this.select(keep).join(last.select(keep), on="school_code", how="full", suffix="_last", coalesce=True)
-    flags: list[Flag] = []
-    for row in pairs.iter_rows(named=True):
-        code, county = row["school_code"], row["county_code"] or row["county_code_last"]
-        if row["school_name"] is None:
-            flags.append(Flag("school_missing", f"{row['school_name_last']}（{code}）上一年度有数据，本年度没有：请说明撤并、停办或漏报",
-                              county, code))
-            continue
-        if row["school_name_last"] is None:
-            flags.append(Flag("school_new", f"{row['school_name']}（{code}）为本年度新增学校：请核对新建或更名", county, code))
-            continue
-        if row["school_name"] != row["school_name_last"]:
-            flags.append(Flag("name_changed", f"{code} 的学校名称由“{row['school_name_last']}”改为“{row['school_name']}”",
-                              county, code, "school_name", row["school_name_last"], row["school_name"]))
-        for field in numeric:
-            now, before = row[field.id], row[f"{field.id}_last"]
-            if now is None or before is None:
-                continue
-            before_exact = frac(before)
-            change = frac(now) - before_exact
-            minimum = Fraction(params[f"yoy.min_change.{_CHANGE_KIND.get(field.unit, 'count')}"])
-            where = f"{row['school_name']}（{code}）{_label(field.id)}"
-            if field.id in non_decreasing and change < 0:
-                flags.append(Flag("yoy_fall", f"{where}由 {_number(before)} 减少为 {_number(now)}：校舍场地面积通常不会减少，请说明",
-                                  county, code, field.id, before, now))
-            elif abs(change) >= minimum and (before_exact == 0 or abs(change) > share * before_exact):
-                ratio = "" if before_exact == 0 else f"（{'+' if change > 0 else ''}{float(change / before_exact):.0%}）"
-                flags.append(Flag("yoy_change", f"{where}由 {_number(before)} 变为 {_number(now)}{ratio}，"
-                                  f"超过 {float(share):.0%}：请学校说明，教育局复核", county, code, field.id, before, now))
-    return flags
+    pairs = this.select(keep).join(last.select(keep), on="school_code", how="full", suffix="_last", coalesce=True,
+                                   maintain_order="left_right")
+    identity = ["school_code", "school_name", "school_name_last", "county_code", "county_code_last"]
+    found: list[tuple[int, int, Flag]] = []
+    renamed = pairs.select(identity).with_row_index("row").filter(
+        pl.col("school_name").is_null() | pl.col("school_name_last").is_null()
+        | (pl.col("school_name") != pl.col("school_name_last")))
+    found += [(row.pop("row"), -1, _identity_flag(row)) for row in renamed.iter_rows(named=True)]
+    both = (pairs["school_name"].is_not_null() & pairs["school_name_last"].is_not_null()).to_numpy()
+    schools = pairs.select(identity)
+    minimum = [Fraction(params[f"yoy.min_change.{_CHANGE_KIND.get(f.unit, 'count')}"]) for f in numeric]
+    falls = [f.id in non_decreasing for f in numeric]
+    now = pairs.select(pl.col(f.id).cast(pl.Float64) for f in numeric).to_numpy()
+    before = pairs.select(pl.col(f"{f.id}_last").cast(pl.Float64) for f in numeric).to_numpy()
+    cells = (np.empty((0, 2), dtype=int) if not numeric
+             else _screen(now, before, both, np.array([float(m) for m in minimum]), share, np.array(falls)) if screened
+             else np.argwhere(both[:, None] & ~np.isnan(now) & ~np.isnan(before)))
+    for n, position in cells.tolist():
+        field = numeric[position]
+        flag = _field_flag(schools.row(n, named=True), field, pairs[field.id][n], pairs[f"{field.id}_last"][n],
+                           minimum[position], share, falls[position])
+        if flag is not None:
+            found.append((n, position, flag))
+    return [flag for _, _, flag in sorted(found, key=lambda f: f[:2])]
 
 
 def _two_counties(schools: pl.DataFrame) -> list[Flag]:
@@ -139,9 +188,11 @@ def _teacher_totals(dataset: Dataset) -> list[Flag]:
                  "teachers_total", row["teachers_total"], row["summed"]) for row in rows.iter_rows(named=True)]
 
 
-def check_dataset(dataset: Dataset, last: Dataset | None = None) -> list[Flag]:
-    """Every check that applies: identity and totals within the data, and year on year if given."""
-    flags = _two_counties(dataset.schools) + _teacher_totals(dataset)
+def check_dataset(dataset: Dataset, last: Dataset | None = None, *, across_counties: bool = True) -> list[Flag]:
+    """Every check that applies: identity and totals within the data, and year on year if given.
+    ``across_counties=False`` leaves out the one check across counties (a code under two of them),
+    for a region that runs it once over all its counties rather than per county."""
+    flags = (_two_counties(dataset.schools) if across_counties else []) + _teacher_totals(dataset)
     if last is not None:
         flags += year_on_year(dataset.schools, last.schools)
     return flags

@@ -36,7 +36,7 @@ POLARS_TYPES = {"int": pl.Int64, "decimal": pl.Float64, "bool": pl.Boolean, "lev
 def frame(table: Table, rows: list[dict[str, Any]]) -> pl.DataFrame:
     """Typed values (JSON as stored) → the canonical polars table."""
     schema = {f.id: POLARS_TYPES.get(f.type, pl.String) for f in table.fields}
-    return pl.DataFrame([{k: row.get(k) for k in schema} for row in rows], schema=schema, orient="row")
+    return pl.from_dicts(rows, schema=schema)  # keys outside the schema ignored, missing ones null
 
 
 def json_rows(table: Table, df: pl.DataFrame | None) -> list[dict[str, Any]]:

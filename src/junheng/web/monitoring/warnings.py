@@ -125,7 +125,8 @@ def to_problem(acc: Account, cy: CollectionYear, key: str, request: HttpRequest 
             county_id=cy.county_id, year=cy.year, key=key,
             defaults={"source": "warning", "school": school, "stage": warning.get("stage") or "",
                       "item": warning["item"][:10], "kind": warning["kind"][:30], "value": warning.get("now"),
-                      "standard": warning.get("threshold"), "unit": "人" if warning["kind"] == "school_size" else "",
+                      "standard": warning.get("threshold"), "shortfall": warning.get("resource_shortfall") or None,
+                      "unit": warning.get("resource_unit") or ("人" if warning["kind"] == "school_size" else ""),
                       "blocking": False, "message": warning["message"], "raised_by": acc.user,
                       "owner": f"{cy.county.name}教育局"[:50]})
         if made:

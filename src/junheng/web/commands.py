@@ -44,9 +44,9 @@ def default_workers() -> int:
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, demo: bool = False, workers: int | None = None,
-          dev: bool = False) -> None:
+          dev: bool = False, threads: int | None = None) -> None:
     """Run the web app under granian: ``workers`` processes (default: one per core, at least 2)
-    of ``THREADS_PER_WORKER`` threads; a worker that dies is started again. ``dev`` runs Django's
+    of ``threads`` threads (default ``THREADS_PER_WORKER``); a worker that dies is started again. ``dev`` runs Django's
     development server instead. Data lives in ``./junheng-data/`` (``./junheng-demo/`` with
     ``demo``), or in PostgreSQL when ``DATABASE_URL`` is set."""
     if demo and "JUNHENG_DATA" not in os.environ:
@@ -71,8 +71,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, demo: bool = False, workers
 
     Granian(
         "junheng.web.wsgi:application", address=host, port=int(port), interface=Interfaces.WSGI,
-        workers=workers or default_workers(), blocking_threads=THREADS_PER_WORKER,
-        backpressure=THREADS_PER_WORKER, http=HTTPModes.http1,
+        workers=workers or default_workers(), blocking_threads=threads or THREADS_PER_WORKER,
+        backpressure=threads or THREADS_PER_WORKER, http=HTTPModes.http1,
         websockets=False, backlog=1024, http1_settings=HTTP1Settings(header_read_timeout=HEADER_TIMEOUT_MS),
         respawn_failed_workers=True, respawn_interval=1.0, workers_lifetime=WORKER_LIFETIME_SECONDS,
         workers_kill_timeout=WORKER_KILL_TIMEOUT_SECONDS, log_access=False,

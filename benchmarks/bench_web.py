@@ -112,18 +112,22 @@ class Connection:
 
 
 async def run_users(port: int, path: str, expect: bytes, sessions: list[str], seconds: float,
-                    think: float) -> tuple[list[float], int]:
+                    think: float) -> tuple[list[float], int, list[int]]:
+    """Every request's latency, the failures, and how many requests each user got answered."""
     latencies: list[float] = []
     errors = 0
+    answered: list[int] = []
     deadline = time.perf_counter() + seconds
 
     async def user(session: str) -> None:
         nonlocal errors
         connection, pause = Connection(port, session), random.Random(session)
         await asyncio.sleep(pause.uniform(0, think))
+        mine = 0
         while time.perf_counter() < deadline:
             try:
                 latencies.append(await connection.get(path, expect))
+                mine += 1
             except (OSError, RuntimeError, asyncio.IncompleteReadError, StopIteration, ValueError) as exc:
                 errors += 1
                 if errors == 1:
@@ -131,9 +135,10 @@ async def run_users(port: int, path: str, expect: bytes, sessions: list[str], se
             if think:
                 await asyncio.sleep(pause.uniform(think / 2, think * 1.5))
         connection.close()
+        answered.append(mine)
 
     await asyncio.gather(*(user(s) for s in sessions))
-    return latencies, errors
+    return latencies, errors, answered
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -205,13 +210,15 @@ def run_server(kind: str, data_dir: str, year: int, sessions: list[str], args) -
 
 
 def measure(port: int, path: str, expect: bytes, sessions: list[str], think: float, args):
-    """``--repeat`` runs: (req/s, p50, p95, p99, errors) of each run, the best p95 first."""
+    """``--repeat`` runs: (req/s, p50, p95, p99, errors, mean, max, fewest and most answers a user
+    got) of each run, the best p95 first."""
     runs = []
     for _ in range(args.repeat):
-        latencies, errors = asyncio.run(run_users(port, path, expect, sessions, args.seconds, think))
+        latencies, errors, answered = asyncio.run(run_users(port, path, expect, sessions, args.seconds, think))
         if latencies:
             runs.append((len(latencies) / args.seconds, percentile(latencies, 0.5), percentile(latencies, 0.95),
-                         percentile(latencies, 0.99), errors))
+                         percentile(latencies, 0.99), errors, statistics.fmean(latencies), max(latencies),
+                         min(answered), max(answered)))
         else:
             print(f"  {path}: no successful request ({errors} errors)")
     return sorted(runs, key=lambda r: r[2]) or None
@@ -220,10 +227,11 @@ def measure(port: int, path: str, expect: bytes, sessions: list[str], think: flo
 def report(label: str, think: float, runs) -> None:
     if not runs:
         return
-    rate, p50, p95, p99, errors = runs[0]
+    rate, p50, p95, p99, errors, mean, slowest, fewest, most = runs[0]
     spread = ", ".join(f"{r[2] * 1000:.0f}" for r in sorted(runs, key=lambda r: r[2]))
     print(f"  think {think:g} s, {label}: best {rate:.0f} req/s, p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, "
-          f"p99 {p99 * 1000:.1f} ms, {errors} failed; p95 of each run {spread} ms; "
+          f"p99 {p99 * 1000:.1f} ms, mean {mean * 1000:.1f} ms, max {slowest * 1000:.0f} ms, {errors} failed; "
+          f"answers per user {fewest}–{most}; p95 of each run {spread} ms; "
           f"req/s {min(r[0] for r in runs):.0f}–{max(r[0] for r in runs):.0f}")
 
 

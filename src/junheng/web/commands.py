@@ -34,6 +34,10 @@ def setup(data_dir: str | os.PathLike | None = None) -> None:
 
 # granian's settings for ``junheng serve`` (README 生产部署 explains each).
 THREADS_PER_WORKER = 4  # threads running Django in each worker process (more only contend for the GIL)
+# Connections each worker holds open (granian's "backpressure" counts connections, not requests):
+# a browser keeps its connection between page loads, so a budget of a few would lock out every
+# user after the first few until one of theirs is dropped.
+CONNECTIONS_PER_WORKER = 500
 HEADER_TIMEOUT_MS = 10_000  # a client that has not sent its headers by then is dropped
 WORKER_LIFETIME_SECONDS = 6 * 60 * 60  # workers are replaced in turn, so no leak builds up
 WORKER_KILL_TIMEOUT_SECONDS = 30  # a worker that does not stop in time is killed
@@ -72,7 +76,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, demo: bool = False, workers
     Granian(
         "junheng.web.wsgi:application", address=host, port=int(port), interface=Interfaces.WSGI,
         workers=workers or default_workers(), blocking_threads=threads or THREADS_PER_WORKER,
-        backpressure=threads or THREADS_PER_WORKER, http=HTTPModes.http1,
+        backpressure=CONNECTIONS_PER_WORKER, http=HTTPModes.http1,
         websockets=False, backlog=1024, http1_settings=HTTP1Settings(header_read_timeout=HEADER_TIMEOUT_MS),
         respawn_failed_workers=True, respawn_interval=1.0, workers_lifetime=WORKER_LIFETIME_SECONDS,
         workers_kill_timeout=WORKER_KILL_TIMEOUT_SECONDS, log_access=False,

@@ -99,3 +99,15 @@ def test_the_api_lists_are_paged_with_the_total_in_a_header(world, client):
         key = "code" if model is School else "id"
         assert {r[key] for r in first.json()}.isdisjoint(r[key] for r in rest.json())  # a stable order
         assert api_get(client, world.bureau, path, limit=1001).status_code == 422
+
+
+def test_a_schools_results_page_lists_its_problems_a_page_at_a_time(world, login):
+    Problem.objects.bulk_create(
+        Problem(county=world.county, year=world.year, school=world.school_a, source="inspection", key=f"s{i}",
+                item="G1", message=f"本校问题{i}") for i in range(150))
+    client = login(world.user_a)
+    url = reverse("school_results", args=[world.year, world.school_a.code])
+    first = client.get(url).content.decode()  # the evaluation's own problems are opened by now
+    total = Problem.objects.filter(year=world.year, school=world.school_a).count()
+    assert first.count('class="badge status-') == 100 and f"（共 {total} 条）" in first
+    assert client.get(url + next_link(first)).content.decode().count('class="badge status-') == total - 100

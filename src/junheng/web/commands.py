@@ -33,7 +33,10 @@ def setup(data_dir: str | os.PathLike | None = None) -> None:
 
 
 # granian's settings for ``junheng serve`` (README 生产部署 explains each).
-THREADS_PER_WORKER = 4  # threads running Django in each worker process (more only contend for the GIL)
+# Threads running Django in each worker process. Measured (benchmarks/bench_web.py, 2 cores, 50
+# users, 2026-11-27): dashboard p95 52–76 ms with 8, 90–118 ms with 4, 89–99 ms with 16 (a
+# request's database reads release the GIL; beyond that the threads only contend for it).
+THREADS_PER_WORKER = 8
 # Connections each worker holds open (granian's "backpressure" counts connections, not requests):
 # a browser keeps its connection between page loads, so a budget of a few would lock out every
 # user after the first few until one of theirs is dropped.

@@ -235,7 +235,8 @@ def page(request: HttpRequest, acc: Account, year: int, official: bool) -> HttpR
     if stamp is None:
         raise Http404("该年度尚未开设")
     shown = list(messages.get_messages(request))  # read now: they are shown on this page only
-    who = hashlib.sha256(f"{acc.role}\0{acc.user.username}\0{acc.county.name}".encode()).hexdigest()[:16]
+    county_name = acc.county.name if acc.county else ""
+    who = hashlib.sha256(f"{acc.role}\0{acc.user.username}\0{county_name}".encode()).hexdigest()[:16]
     view = f"{acc.county_id}:{year}:{int(official)}:{acc.user_id}"
     def key(stamp: tuple[int, int, int]) -> str:
         return f"dashboard-html:{view}:{':'.join(map(str, stamp))}:{who}"

@@ -83,3 +83,67 @@ def test_an_unchanged_revision_costs_no_rendering_queries(world, login):
     assert not any("junheng_web_evaluationsnapshot" in s.lower() for s in sqls), sqls
     assert not any('from "junheng_school"' in s.lower() for s in sqls), sqls  # the cards are not counted again
     assert sum('junheng_problem' in s.lower() for s in sqls) == 1, sqls  # only in the stamp
+
+
+def test_a_repeated_load_reads_session_account_and_stamp_only_and_renders_nothing(world, login):
+    client = login(world.bureau)
+    url = reverse("dashboard", args=[world.year])
+    client.get(url)
+    with CaptureQueriesContext(connection) as again:
+        response = client.get(url)
+    assert response.status_code == 200 and response.templates == []  # served whole, no template
+    sqls = [q["sql"].lower() for q in again.captured_queries]
+    assert len(sqls) == 3, sqls
+    assert "django_session" in sqls[0] and "junheng_account" in sqls[1] and "junheng_problem" in sqls[2]
+
+
+def test_a_message_is_shown_once_on_a_stored_page(world, login):
+    client = login(world.bureau)
+    url = reverse("dashboard", args=[world.year])
+    client.get(url)
+    client.post(reverse("years"), {"year": "abc"})  # refused: the message waits for the next page
+    assert "年度须为四位数字" in client.get(url).content.decode()
+    assert "年度须为四位数字" not in client.get(url).content.decode()
+
+
+def test_the_token_of_a_stored_page_is_accepted_and_differs_per_load(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.bureau)
+    url = reverse("dashboard", args=[world.year])
+    client.get(url)
+    tokens = [re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', client.get(url).content.decode()).group(1)
+              for _ in range(2)]
+    assert tokens[0] != tokens[1]  # masked anew on every load
+    response = client.post(reverse("logout"), {"csrfmiddlewaretoken": tokens[0]})
+    assert response.status_code == 302
+    assert client.get(url).status_code == 302  # signed out: to the sign-in page
+
+
+def test_a_stored_page_follows_the_account(world, login):
+    client = login(world.bureau)
+    url = reverse("dashboard", args=[world.year])
+    assert "审计日志" in client.get(url).content.decode()
+    assert "审计日志" in client.get(url).content.decode()
+    Account.objects.filter(user=world.bureau).update(role="inspector")  # its menu loses the bureau's pages
+    assert "审计日志" not in client.get(url).content.decode()
+    world.bureau.is_active = False
+    world.bureau.save(update_fields=["is_active"])
+    assert client.get(url).status_code == 302
+
+
+def test_a_session_ended_elsewhere_ends_here(world):
+    first = Client()
+    first.force_login(world.bureau)
+    url = reverse("dashboard", args=[world.year])
+    assert first.get(url).status_code == 200
+    second = Client()
+    second.cookies["sessionid"] = first.cookies["sessionid"].value
+    assert second.get(url).status_code == 200
+    first.post(reverse("logout"))
+    assert second.get(url).status_code == 302  # the session row is gone for every worker
+
+
+def test_sessions_of_djangos_own_backend_still_work(world):
+    client = Client()
+    client.force_login(world.bureau, backend="django.contrib.auth.backends.ModelBackend")
+    assert client.get(reverse("dashboard", args=[world.year])).status_code == 200

@@ -123,5 +123,6 @@ def navigation(request: HttpRequest) -> dict:
     if acc.role in REVIEWER_ROLES:  # no county: the menu of the reviewers' app
         return {"acc": acc, "nav_years": [], "is_reviewer": True}
     years = list(CollectionYear.objects.filter(county=acc.county_id).values_list("year", flat=True))
-    return {"acc": acc, "nav_years": years, "is_bureau": acc.role == Role.BUREAU,
+    # the newest year (the menu's links when a page has no year of its own); None before the first
+    return {"acc": acc, "nav_years": years, "nav_year": years[0] if years else None, "is_bureau": acc.role == Role.BUREAU,
             "is_school": acc.role == Role.SCHOOL, "is_inspector": acc.role == Role.INSPECTOR}

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import File, Form, NinjaAPI, Path, Query, Schema
 from ninja.errors import ValidationError as NinjaValidationError
@@ -179,15 +179,24 @@ class SchoolOut(Schema):
     status: str | None = None
 
 
-@api.get("/schools", response={200: list[SchoolOut], **ERRORS}, summary="学校列表（学校用户只看到本校）")
-def schools(request, year: int | None = YEAR_FILTER):
+def _page(rows, response: HttpResponse, limit: int, offset: int):
+    """``limit`` rows from ``offset`` of an ordered query set; the total in ``X-Total-Count``."""
+    response["X-Total-Count"] = str(rows.count())
+    return rows[offset:offset + limit]
+
+
+@api.get("/schools", response={200: list[SchoolOut], **ERRORS},
+         summary="学校列表（学校用户只看到本校；按标识码排序，分页：limit、offset，总数在 X-Total-Count）")
+def schools(request, response: HttpResponse, year: int | None = YEAR_FILTER, limit: int = LIMIT,
+            offset: int = OFFSET):
     acc = _acc(request)
+    page = list(_page(visible_schools(acc).order_by("code"), response, limit, offset))
     statuses = {}
     if year is not None:
-        statuses = dict(Submission.objects.filter(school__in=visible_schools(acc), year=year)
+        statuses = dict(Submission.objects.filter(school__in=[s.id for s in page], year=year)
                         .values_list("school_id", "status"))
     return [{"code": s.code, "name": s.name, "county": acc.county.name, "status": statuses.get(s.id)}
-            for s in visible_schools(acc)]
+            for s in page]
 
 
 class SubmissionOut(Schema):
@@ -306,14 +315,16 @@ def _problem_out(p: Problem) -> dict:
             "evidence": [e.original_name for e in p.evidence.all()]}
 
 
-@api.get("/problems", response={200: list[ProblemOut], **ERRORS}, summary="问题清单（学校用户只看到本校问题）")
-def problems(request, year: int | None = YEAR_FILTER, status: str | None = None):
-    found = visible_problems(_acc(request)).prefetch_related("evidence")
+@api.get("/problems", response={200: list[ProblemOut], **ERRORS},
+         summary="问题清单（学校用户只看到本校问题；分页：limit、offset，总数在 X-Total-Count）")
+def problems(request, response: HttpResponse, year: int | None = YEAR_FILTER, status: str | None = None,
+             limit: int = LIMIT, offset: int = OFFSET):
+    found = visible_problems(_acc(request))
     if year is not None:
         found = found.filter(year=year)
     if status:
         found = found.filter(status=status)
-    return [_problem_out(p) for p in found]
+    return [_problem_out(p) for p in _page(found, response, limit, offset).prefetch_related("evidence")]
 
 
 class ProblemPatch(BaseModel):

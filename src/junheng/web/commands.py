@@ -33,7 +33,14 @@ def setup(data_dir: str | os.PathLike | None = None) -> None:
 
 
 # granian's settings for ``junheng serve`` (README 生产部署 explains each).
-THREADS_PER_WORKER = 4  # threads running Django in each worker process (more only contend for the GIL)
+# Threads running Django in each worker process. Measured (benchmarks/bench_web.py, 2 cores, 50
+# users, 2026-11-27): dashboard p95 52–76 ms with 8, 90–118 ms with 4, 89–99 ms with 16 (a
+# request's database reads release the GIL; beyond that the threads only contend for it).
+THREADS_PER_WORKER = 8
+# Connections each worker holds open (granian's "backpressure" counts connections, not requests):
+# a browser keeps its connection between page loads, so a budget of a few would lock out every
+# user after the first few until one of theirs is dropped.
+CONNECTIONS_PER_WORKER = 500
 HEADER_TIMEOUT_MS = 10_000  # a client that has not sent its headers by then is dropped
 WORKER_LIFETIME_SECONDS = 6 * 60 * 60  # workers are replaced in turn, so no leak builds up
 WORKER_KILL_TIMEOUT_SECONDS = 30  # a worker that does not stop in time is killed
@@ -44,9 +51,9 @@ def default_workers() -> int:
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, demo: bool = False, workers: int | None = None,
-          dev: bool = False) -> None:
+          dev: bool = False, threads: int | None = None) -> None:
     """Run the web app under granian: ``workers`` processes (default: one per core, at least 2)
-    of ``THREADS_PER_WORKER`` threads; a worker that dies is started again. ``dev`` runs Django's
+    of ``threads`` threads (default ``THREADS_PER_WORKER``); a worker that dies is started again. ``dev`` runs Django's
     development server instead. Data lives in ``./junheng-data/`` (``./junheng-demo/`` with
     ``demo``), or in PostgreSQL when ``DATABASE_URL`` is set."""
     if demo and "JUNHENG_DATA" not in os.environ:
@@ -71,8 +78,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, demo: bool = False, workers
 
     Granian(
         "junheng.web.wsgi:application", address=host, port=int(port), interface=Interfaces.WSGI,
-        workers=workers or default_workers(), blocking_threads=THREADS_PER_WORKER,
-        backpressure=THREADS_PER_WORKER, http=HTTPModes.http1,
+        workers=workers or default_workers(), blocking_threads=threads or THREADS_PER_WORKER,
+        backpressure=CONNECTIONS_PER_WORKER, http=HTTPModes.http1,
         websockets=False, backlog=1024, http1_settings=HTTP1Settings(header_read_timeout=HEADER_TIMEOUT_MS),
         respawn_failed_workers=True, respawn_interval=1.0, workers_lifetime=WORKER_LIFETIME_SECONDS,
         workers_kill_timeout=WORKER_KILL_TIMEOUT_SECONDS, log_access=False,

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from typing import Any
 
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from junheng.schema import AREA_ZH, STAGE_ZH, outcome_zh, verdict_zh
 from junheng.standards import percent_text
 
-from .models import CollectionYear, County, Problem, ProblemStatus, School, Status, Submission
+from .access import collection_year
+from .models import Account, CollectionYear, County, Problem, ProblemStatus, School, Status, Submission
 from .results import result_of
 
 
@@ -142,6 +148,7 @@ def result_html(cy: CollectionYear, official: bool) -> SafeString:
 def _stamp_sql() -> str:
     county, school = County._meta.db_table, School._meta.db_table
     submission, problem = Submission._meta.db_table, Problem._meta.db_table
+    year = CollectionYear._meta.db_table
     # rows + the sum of their versions: grows with every row created or updated (an update bumps
     # ``version``); plain SQL, as the ORM's compiling of it cost more than the query itself
     return (f"SELECT c.revision,"
@@ -149,28 +156,43 @@ def _stamp_sql() -> str:
             f"  JOIN {school} sc ON sc.id = s.school_id WHERE sc.county_id = c.id AND s.year = %s),"
             f" (SELECT COUNT(*) + COALESCE(SUM(p.version), 0) FROM {problem} p"
             f"  WHERE p.county_id = c.id AND p.year = %s)"
-            f" FROM {county} c WHERE c.id = %s")
+            f" FROM {county} c JOIN {year} y ON y.county_id = c.id WHERE c.id = %s AND y.year = %s")
 
 
 _STAMP_SQL: list[str] = []
 
 
-def page_stamp(cy: CollectionYear) -> tuple[int, int, int]:
+def page_stamp(county_id: int, year: int) -> tuple[int, int, int] | None:
     """What the dashboard body is drawn from, in one small query: the county's data revision
     (bumped by every counted change, the result's only input), and the changes of the
     submissions (drafts do not bump the revision but count in the progress card) and of the
-    problems (their statuses, in the rectification card)."""
+    problems (their statuses, in the rectification card). None when the county has no such year."""
     if not _STAMP_SQL:
         _STAMP_SQL.append(_stamp_sql())
     with connection.cursor() as cursor:
-        cursor.execute(_STAMP_SQL[0], [cy.year, cy.year, cy.county_id])
+        cursor.execute(_STAMP_SQL[0], [year, year, county_id, year])
         row = cursor.fetchone()
-    if row is None:
-        raise County.DoesNotExist(cy.county_id)
-    return int(row[0]), int(row[1]), int(row[2])
+    return None if row is None else (int(row[0]), int(row[1]), int(row[2]))
 
 
-def page_body(cy: CollectionYear, official: bool) -> SafeString:
+def _stamp_of(cy: CollectionYear) -> tuple[int, int, int]:
+    stamp = page_stamp(cy.county_id, cy.year)
+    if stamp is None:
+        raise CollectionYear.DoesNotExist(cy.year)
+    return stamp
+
+
+def _keep_one(latest: str, key: str, html: str) -> None:
+    """Store ``html`` under ``key`` as the only one of its kind (``latest`` names it): the one it
+    replaces, of an older stamp, is never asked for again."""
+    cache.set(key, html, 3600)
+    replaced = cache.get(latest)
+    if replaced and replaced != key:
+        cache.delete(replaced)
+    cache.set(latest, key, 3600)
+
+
+def page_body(cy: CollectionYear, official: bool) -> tuple[SafeString, tuple[int, int, int]]:
     """The whole dashboard below the per-user header, rendered once per county, year, official /
     preview and :func:`page_stamp` — no part of it depends on who asks (any county role sees the
     same county page; the CSRF token, the user's name and messages are in the shell around it).
@@ -182,23 +204,49 @@ def page_body(cy: CollectionYear, official: bool) -> SafeString:
     def key(stamp: tuple[int, int, int]) -> str:
         return f"dashboard-page:{cy.county_id}:{cy.year}:{int(official)}:" + ":".join(map(str, stamp))
 
-    stamp = page_stamp(cy)
+    stamp = _stamp_of(cy)
     html = cache.get(key(stamp))
     if html is None:
         cy.county.revision = stamp[0]  # result_html keys its part by the revision read just now
         result = result_html(cy, official)  # may open the revision's problems: read the stamp again
-        after = page_stamp(cy)
+        after = _stamp_of(cy)
         if after[0] == stamp[0]:  # the result part is still of this revision
             stamp = after
         # the cards are read after the stamp: at least as new as the key they are stored under
         html = render_to_string("web/dashboard_body.html", {
             "cy": cy, "year": cy.year, "official": official, "result_html": result,
             "progress": collection_progress(cy), "problem_counts": problem_counts(cy)})
-        cache.set(key(stamp), html, 3600)
-        # one body per county, year and view in each worker: the one it replaces is never asked for again
-        latest = f"dashboard-page-latest:{cy.county_id}:{cy.year}:{int(official)}"
-        replaced = cache.get(latest)
-        if replaced and replaced != key(stamp):
-            cache.delete(replaced)
-        cache.set(latest, key(stamp), 3600)
-    return SafeString(html)
+        _keep_one(f"dashboard-page-latest:{cy.county_id}:{cy.year}:{int(official)}", key(stamp), html)
+    return SafeString(html), stamp
+
+
+# Stands for the CSRF token in a stored page, replaced by the request's own token when served;
+# random per process, so no user's data can contain it.
+_CSRF_MARK = "csrf" + secrets.token_hex(16)
+
+
+def page(request: HttpRequest, acc: Account, year: int, official: bool) -> HttpResponse:
+    """The whole dashboard page, stored per user and :func:`page_stamp`: a repeated load costs the
+    session, the account and the stamp (three reads) and no rendering. The per-request parts stay
+    per request: the CSRF token is put in on every load, and a page showing messages (which are
+    shown once) is rendered and not stored. The user's name and role are in the key, so a
+    renamed or re-roled account gets a new page."""
+    stamp = page_stamp(acc.county_id, year)
+    if stamp is None:
+        raise Http404("该年度尚未开设")
+    shown = list(messages.get_messages(request))  # read now: they are shown on this page only
+    county_name = acc.county.name if acc.county else ""
+    who = hashlib.sha256(f"{acc.role}\0{acc.user.username}\0{county_name}".encode()).hexdigest()[:16]
+    view = f"{acc.county_id}:{year}:{int(official)}:{acc.user_id}"
+    def key(stamp: tuple[int, int, int]) -> str:
+        return f"dashboard-html:{view}:{':'.join(map(str, stamp))}:{who}"
+
+    html = None if shown else cache.get(key(stamp))
+    if html is None:
+        cy = collection_year(acc, year)
+        body, stamp = page_body(cy, official)  # the first look at a revision may change the stamp
+        html = render_to_string("web/dashboard.html", {"cy": cy, "year": year, "csrf_token": _CSRF_MARK,
+                                                       "body": body}, request)
+        if not shown:  # stored under the body's stamp: the rest of the page is the user's (in the key)
+            _keep_one(f"dashboard-html-latest:{view}", key(stamp), html)
+    return HttpResponse(html.replace(_CSRF_MARK, get_token(request)))

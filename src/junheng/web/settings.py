@@ -103,6 +103,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in checks Django's users; a signed-in request reads user and account in one query. Django's
+# own backend stays listed so that sessions opened before this setting keep working.
+AUTHENTICATION_BACKENDS = ["junheng.web.accounts.backend.AccountBackend", "django.contrib.auth.backends.ModelBackend"]
+SESSION_ENGINE = "junheng.web.sessions"  # database sessions, read with one fixed statement
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 

@@ -254,6 +254,7 @@ def school_results(request: HttpRequest, acc: Account, year: int, code: str) -> 
     result, reason = result_of(cy, official=True)
     grid = dashboard.unit_grid(result, school.code) if result else None
     checks = next((s.get("checks", {}) for s in (result or {}).get("schools", []) if s.get("school_code") == code), {})
-    problems = visible_problems(acc).filter(year=year, school=school)
+    page, query = paged(request, visible_problems(acc).filter(year=year, school=school))
     return render(request, "web/school_results.html", {"cy": cy, "year": year, "school": school, "grid": grid,
-                                                       "checks": checks, "reason": reason, "problems": problems})
+                                                       "checks": checks, "reason": reason,
+                                                       "problems": page.object_list, "page": page, "query": query})

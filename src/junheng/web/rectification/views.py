@@ -155,6 +155,6 @@ def finding_view(request: HttpRequest, acc: Account, year: int) -> HttpResponse:
 def effects_view(request: HttpRequest, acc: Account, year: int) -> HttpResponse:
     cy = collection_year(acc, year)
     result, _ = result_of(cy, official=True)
-    rows = [{"problem": p, "now": latest_state(p, result)}
-            for p in visible_problems(acc).filter(year=year, status=ProblemStatus.CLOSED)]
-    return render(request, "web/effects.html", {"cy": cy, "year": year, "rows": rows})
+    page, query = paged(request, visible_problems(acc).filter(year=year, status=ProblemStatus.CLOSED))
+    rows = [{"problem": p, "now": latest_state(p, result)} for p in page.object_list]
+    return render(request, "web/effects.html", {"cy": cy, "year": year, "rows": rows, "page": page, "query": query})

@@ -28,9 +28,7 @@ from . import files, lists
 
 @require_role(*COUNTY_ROLES)
 def dashboard_view(request: HttpRequest, acc: Account, year: int) -> HttpResponse:
-    cy = collection_year(acc, year)
-    official = request.GET.get("preview") != "1"
-    return render(request, "web/dashboard.html", {"cy": cy, "year": year, "body": dashboard.page_body(cy, official)})
+    return dashboard.page(request, acc, year, official=request.GET.get("preview") != "1")
 
 
 # ── downloads ─────────────────────────────────────────────────────────────────────────────────

@@ -2,8 +2,9 @@
 
 The document is the one ``Evaluation.to_dict()`` describes (same keys, same values, unrounded),
 but it is written piece by piece: units and excluded schools are encoded by polars
-straight from the evaluation's frames, a chunk of rows at a time; school checks (each with its
-Chinese note), county results and problems one record at a time. A national file (210,000 schools)
+straight from the evaluation's frames, a chunk of rows at a time: units, excluded schools, school
+checks (each with its Chinese note, worded column-wise) and problems; only the county results (a
+few thousand) are encoded one record at a time. A national file (210,000 schools, 370,000 problems)
 therefore never exists as one Python structure or one string. Each record takes one line, so the
 file is still readable and greppable.
 """
@@ -12,16 +13,19 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
 import polars as pl
 
+from junheng.evaluate.school_notes import FIGURES, OPTIONAL_FIGURES
+from junheng.evaluate.schools import SCHOOL_ITEMS
 from junheng.io.files import atomic_path
+from junheng.outcome import PASS_OF
+from junheng.problems import FIELDS, OPTIONAL_FIELDS
 from junheng.progress import SILENT, Progress
 
-CHUNK_ROWS = 20_000
+CHUNK_ROWS = 50_000
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
 PLACE = ("school_code", "school_name", "county_code", "county_name", "year")
 
@@ -50,23 +54,70 @@ def excluded_records(frame: pl.DataFrame) -> pl.Expr:
     return pl.struct(*PLACE, "stage", "reason").struct.json_encode()
 
 
-def _frame_lines(frame: pl.DataFrame, record: pl.Expr) -> Iterator[str]:
+def _members(fields: list[pl.Expr]) -> pl.Expr:
+    """``"key": value, …`` of a JSON object (its text without the braces)."""
+    return pl.struct(fields).struct.json_encode().str.strip_prefix("{").str.strip_suffix("}")
+
+
+def json_object(fields: list[tuple[pl.Expr, bool]]) -> pl.Expr:
+    """A JSON object per row from (named expression, optional) pairs, in order; an optional member
+    is left out where its value is null (as the dicts of ``Evaluation.to_dict()`` leave it out)."""
+    pieces, run = [], []
+    for expr, optional in fields:
+        if not optional:
+            run.append(expr)
+            continue
+        if run:
+            pieces.append(_members(run))
+            run = []
+        pieces.append(pl.when(expr.is_not_null()).then(_members([expr])))
+    if run:
+        pieces.append(_members(run))
+    return pl.concat_str(pl.lit("{"), pl.concat_str(pieces, separator=",", ignore_nulls=True), pl.lit("}"))
+
+
+def problem_records(frame: pl.DataFrame) -> pl.Expr:
+    """One JSON object per problem, as ``Evaluation.problems`` has it."""
+    return json_object([(pl.col(name), False) for name in FIELDS]
+                       + [(pl.col(name), True) for name in OPTIONAL_FIELDS if name in frame.columns])
+
+
+def school_records(frame: pl.DataFrame) -> pl.Expr:
+    """One JSON object per school of ``Evaluation.school_check_frame()``, as ``school_records`` has it."""
+    checks = []
+    for item in SCHOOL_ITEMS:
+        status = pl.col(f"{item}_status")
+        fields = [(status.replace_strict(PASS_OF, return_dtype=pl.Boolean).alias("pass"), False),
+                  (status.alias("status"), False), (pl.col(f"{item}_name").alias("name"), False)]
+        fields += [(pl.col(column).alias(key), False) for key, column in FIGURES[item]]
+        fields += [(pl.col(column).alias(key), True) for key, column in OPTIONAL_FIGURES.get(item, ())]
+        fields.append((pl.col(f"{item}_note").alias("note"), False))
+        checks.append(pl.when(status.is_not_null()).then(pl.concat_str(pl.lit(f"{json.dumps(item)}:"),
+                                                                         json_object(fields))))
+    place = _members([pl.col(name) for name in PLACE])
+    return pl.concat_str(pl.lit("{"), place, pl.lit(',"checks":{'),
+                         pl.concat_str(checks, separator=",", ignore_nulls=True), pl.lit("}}"))
+
+
+def _write_frame(out: IO[bytes], key: str, frame: pl.DataFrame, record: pl.Expr, progress: Progress) -> None:
+    """``"key": [`` then one record per line, written by polars as UTF-8 a chunk of rows at a time
+    (no Python string per record)."""
+    out.write(f"{json.dumps(key)}: [\n".encode())
+    last = frame.height - 1
     for start in range(0, frame.height, CHUNK_ROWS):
-        yield from frame.slice(start, CHUNK_ROWS).select(record.alias("json")).to_series()
+        lines = frame.slice(start, CHUNK_ROWS).select(pl.concat_str(
+            record, pl.when(pl.int_range(start, start + pl.len()) < last).then(pl.lit(",")).otherwise(pl.lit("")))
+            .alias("json"))
+        lines.write_csv(out, include_header=False, quote_style="never")
+        progress.advance(min(start + CHUNK_ROWS, frame.height), frame.height, "条")
+    out.write(b"],\n")
 
 
-def _list_lines(items: list[dict]) -> Iterator[str]:
-    return map(_ENCODER.encode, items)
-
-
-def _write_array(out: IO[str], key: str, lines: Iterable[str], last: bool = False) -> None:
-    out.write(f"{json.dumps(key)}: [")
-    first = True
-    for line in lines:
-        out.write("\n" if first else ",\n")
-        out.write(line)
-        first = False
-    out.write("\n]" + ("\n" if last else ",\n"))
+def _write_list(out: IO[bytes], key: str, items: list[dict]) -> None:
+    out.write(f"{json.dumps(key)}: [\n".encode())
+    out.write(",\n".join(map(_ENCODER.encode, items)).encode())
+    out.write(b"\n]," if items else b"],")
+    out.write(b"\n")
 
 
 def write_evaluation_json(evaluation, path: str | os.PathLike, progress: Progress = SILENT, *,
@@ -74,22 +125,27 @@ def write_evaluation_json(evaluation, path: str | os.PathLike, progress: Progres
     """Write the evaluation's JSON (values unrounded), whole or not at all. ``scenario`` (假设分析 or a
     profile) is written as a ``"scenario"`` key after the standard, so the file cannot pass for the
     official result."""
-    with atomic_path(path) as temporary, temporary.open("w", encoding="utf-8") as out:
-        out.write("{\n")
-        out.write(f'"standard": {json.dumps(evaluation.standard.id)},\n')
-        out.write(f'"standard_name": {json.dumps(evaluation.standard.label, ensure_ascii=False)},\n')
+    with atomic_path(path) as temporary, temporary.open("wb") as out:
+        out.write(b"{\n")
+        out.write(f'"standard": {json.dumps(evaluation.standard.id)},\n'.encode())
+        out.write(f'"standard_name": {json.dumps(evaluation.standard.label, ensure_ascii=False)},\n'.encode())
         if scenario:
-            out.write(f'"scenario": {json.dumps(scenario, ensure_ascii=False)},\n')
+            out.write(f'"scenario": {json.dumps(scenario, ensure_ascii=False)},\n'.encode())
         with progress.step("写出县级结果"):
-            _write_array(out, "counties", _list_lines(evaluation.counties))
+            _write_list(out, "counties", evaluation.counties)
         with progress.step("写出评估单元"):
-            _write_array(out, "units", _frame_lines(evaluation.units, unit_records(evaluation, evaluation.units)))
-            _write_array(out, "excluded", _frame_lines(evaluation.excluded, excluded_records(evaluation.excluded)))
+            _write_frame(out, "units", evaluation.units, unit_records(evaluation, evaluation.units), progress)
+            _write_frame(out, "excluded", evaluation.excluded, excluded_records(evaluation.excluded), progress)
         with progress.step("写出学校检查"):
-            _write_array(out, "schools", _list_lines(evaluation.school_records()))
+            schools = evaluation.school_check_frame()
+            if schools is None:
+                _write_list(out, "schools", [])
+            else:
+                _write_frame(out, "schools", schools, school_records(schools), progress)
         with progress.step("查找问题"):
-            problems = evaluation.problems
+            problems = evaluation.problem_frame
         with progress.step("写出问题清单"):
-            _write_array(out, "problems", _list_lines(problems), last=True)
-        out.write("}\n")
+            _write_frame(out, "problems", problems, problem_records(problems), progress)
+        out.seek(-2, os.SEEK_CUR)  # the last array takes no comma
+        out.write(b"\n}\n")
     return Path(path)

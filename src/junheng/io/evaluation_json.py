@@ -82,18 +82,28 @@ def problem_records(frame: pl.DataFrame) -> pl.Expr:
                        + [(pl.col(name), True) for name in OPTIONAL_FIELDS if name in frame.columns])
 
 
+def _json_texts(column: pl.Series) -> pl.Expr:
+    """A low-cardinality text column (an item's wording) as JSON strings, each encoded once."""
+    return pl.col(column.name).replace_strict({text: json.dumps(text, ensure_ascii=False)
+                                               for text in column.drop_nulls().unique().to_list()}, default=None)
+
+
+_PASS_TEXT = {status: json.dumps(passed) for status, passed in PASS_OF.items()}
+
+
 def school_records(frame: pl.DataFrame) -> pl.Expr:
-    """One JSON object per school of ``Evaluation.school_check_frame()``, as ``school_records`` has it."""
+    """One JSON object per school of ``Evaluation.school_check_frame()``, as ``school_records`` has it.
+    The parts every school shares (pass, status, the item's long wording) are encoded once."""
     checks = []
     for item in SCHOOL_ITEMS:
         status = pl.col(f"{item}_status")
-        fields = [(status.replace_strict(PASS_OF, return_dtype=pl.Boolean).alias("pass"), False),
-                  (status.alias("status"), False), (pl.col(f"{item}_name").alias("name"), False)]
-        fields += [(pl.col(column).alias(key), False) for key, column in FIGURES[item]]
-        fields += [(pl.col(column).alias(key), True) for key, column in OPTIONAL_FIGURES.get(item, ())]
-        fields.append((pl.col(f"{item}_note").alias("note"), False))
-        checks.append(pl.when(status.is_not_null()).then(pl.concat_str(pl.lit(f"{json.dumps(item)}:"),
-                                                                         json_object(fields))))
+        figures = [(pl.col(column).alias(key), False) for key, column in FIGURES[item]]
+        figures += [(pl.col(column).alias(key), True) for key, column in OPTIONAL_FIGURES.get(item, ())]
+        figures.append((pl.col(f"{item}_note").alias("note"), False))
+        checks.append(pl.when(status.is_not_null()).then(pl.concat_str(
+            pl.lit(f'{json.dumps(item)}:{{"pass":'), status.replace_strict(_PASS_TEXT, default=None),
+            pl.lit(',"status":"'), status, pl.lit('","name":'), _json_texts(frame[f"{item}_name"]), pl.lit(","),
+            json_object(figures).str.strip_prefix("{"))))
     place = _members([pl.col(name) for name in PLACE])
     return pl.concat_str(pl.lit("{"), place, pl.lit(',"checks":{'),
                          pl.concat_str(checks, separator=",", ignore_nulls=True), pl.lit("}}"))

@@ -127,7 +127,7 @@ class Evaluation:
         return out
 
     def school_check_frame(self) -> pl.DataFrame | None:
-        """The schools the JSON lists, with each item's name and note (:mod:`.school_notes`)."""
+        """The schools the JSON lists, with each item's note (:mod:`.school_notes`)."""
         return None if self.school_checks is None else school_check_frame(self.school_checks, self.params_by_year)
 
     def school_records(self) -> Iterator[dict]:
@@ -136,7 +136,8 @@ class Evaluation:
         frame = self.school_check_frame()
         if frame is None:
             return
-        wanted = {*PLACE, *(f"{item}_{part}" for item in SCHOOL_ITEMS for part in ("status", "name", "note"))}
+        names = {year: params.item_names() for year, params in self.params_by_year.items()}
+        wanted = {*PLACE, *(f"{item}_{part}" for item in SCHOOL_ITEMS for part in ("status", "note"))}
         wanted |= {column for figures in (*FIGURES.values(), *OPTIONAL_FIGURES.values()) for _, column in figures}
         for c in frame.select(name for name in frame.columns if name in wanted).iter_rows(named=True):
             checks = {}
@@ -144,7 +145,7 @@ class Evaluation:
                 status = c[f"{item}_status"]
                 if status is None:
                     continue
-                check = {"pass": PASS_OF[status], "status": status, "name": c[f"{item}_name"]}
+                check = {"pass": PASS_OF[status], "status": status, "name": names[c["year"]][item]}
                 check.update((key, c[column]) for key, column in FIGURES[item])
                 check.update((key, c[column]) for key, column in OPTIONAL_FIGURES.get(item, ()) if c[column] is not None)
                 check["note"] = c[f"{item}_note"]

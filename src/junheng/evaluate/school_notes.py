@@ -2,7 +2,7 @@
 figures and a Chinese note, built column-wise for every school of the run at once.
 
 :func:`school_check_frame` gives the schools with at least one per-school item in scope and, for
-each item, ``{item}_name`` and ``{item}_note``; :data:`FIGURES` says which columns are the check's
+each item, ``{item}_note``; :data:`FIGURES` says which columns are the check's
 figures under which JSON keys. The streamed JSON encodes these columns with polars; the dicts of
 ``Evaluation.school_records`` read the same columns, so the two cannot disagree.
 """
@@ -91,19 +91,16 @@ _NOTES = {"G3": _g3, "G4": _g4, "G5": _g5, "G6": _g6, "G12": _g12, "Q4": _q4}
 
 
 def school_check_frame(checks: pl.DataFrame, params_by_year: dict[int, Params]) -> pl.DataFrame:
-    """The schools with an item in scope, in ``checks``' order, with each item's name and note
-    (null where the item does not apply to the school)."""
+    """The schools with an item in scope, in ``checks``' order, with each item's note (null where
+    the item does not apply to the school). The items' wordings depend only on the year
+    (``Params.item_name``), so they are not repeated on every row."""
     statuses = [f"{item}_status" for item in SCHOOL_ITEMS]
     listed = checks.with_row_index("_row").filter(pl.any_horizontal(pl.col(c).is_not_null() for c in statuses))
     parts = []
     for (year,), schools in listed.partition_by("year", as_dict=True, maintain_order=True).items():
         params = params_by_year[year]
-        parts.append(schools.with_columns(
-            *(pl.when(_status(item).is_not_null()).then(pl.lit(params.item_name(item))).alias(f"{item}_name")
-              for item in SCHOOL_ITEMS),
-            *(pl.when(_status(item).is_not_null()).then(note(schools, params)).alias(f"{item}_note")
-              for item, note in _NOTES.items())))
+        parts.append(schools.with_columns(pl.when(_status(item).is_not_null()).then(note(schools, params))
+                                          .alias(f"{item}_note") for item, note in _NOTES.items()))
     if not parts:
-        return listed.with_columns(pl.lit(None, pl.String).alias(f"{item}_{part}")
-                                   for item in SCHOOL_ITEMS for part in ("name", "note"))
+        return listed.with_columns(pl.lit(None, pl.String).alias(f"{item}_note") for item in SCHOOL_ITEMS)
     return pl.concat(parts).sort("_row").drop("_row")

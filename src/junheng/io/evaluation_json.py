@@ -25,7 +25,7 @@ from junheng.outcome import PASS_OF
 from junheng.problems import FIELDS, OPTIONAL_FIELDS
 from junheng.progress import SILENT, Progress
 
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 20_000
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
 PLACE = ("school_code", "school_name", "county_code", "county_name", "year")
 
@@ -82,16 +82,18 @@ def problem_records(frame: pl.DataFrame) -> pl.Expr:
                        + [(pl.col(name), True) for name in OPTIONAL_FIELDS if name in frame.columns])
 
 
-def _json_texts(column: pl.Series) -> pl.Expr:
-    """A low-cardinality text column (an item's wording) as JSON strings, each encoded once."""
-    return pl.col(column.name).replace_strict({text: json.dumps(text, ensure_ascii=False)
-                                               for text in column.drop_nulls().unique().to_list()}, default=None)
+def _item_name(item: str, params_by_year: dict) -> pl.Expr:
+    """The item's wording in the school's year, as JSON text (encoded once per year)."""
+    texts = {year: json.dumps(params.item_name(item), ensure_ascii=False) for year, params in params_by_year.items()}
+    if len(texts) == 1:
+        return pl.lit(next(iter(texts.values())))
+    return pl.col("year").replace_strict(texts, return_dtype=pl.String)
 
 
 _PASS_TEXT = {status: json.dumps(passed) for status, passed in PASS_OF.items()}
 
 
-def school_records(frame: pl.DataFrame) -> pl.Expr:
+def school_records(params_by_year: dict) -> pl.Expr:
     """One JSON object per school of ``Evaluation.school_check_frame()``, as ``school_records`` has it.
     The parts every school shares (pass, status, the item's long wording) are encoded once."""
     checks = []
@@ -102,7 +104,7 @@ def school_records(frame: pl.DataFrame) -> pl.Expr:
         figures.append((pl.col(f"{item}_note").alias("note"), False))
         checks.append(pl.when(status.is_not_null()).then(pl.concat_str(
             pl.lit(f'{json.dumps(item)}:{{"pass":'), status.replace_strict(_PASS_TEXT, default=None),
-            pl.lit(',"status":"'), status, pl.lit('","name":'), _json_texts(frame[f"{item}_name"]), pl.lit(","),
+            pl.lit(',"status":"'), status, pl.lit('","name":'), _item_name(item, params_by_year), pl.lit(","),
             json_object(figures).str.strip_prefix("{"))))
     place = _members([pl.col(name) for name in PLACE])
     return pl.concat_str(pl.lit("{"), place, pl.lit(',"checks":{'),
@@ -113,13 +115,13 @@ def _write_frame(out: IO[bytes], key: str, frame: pl.DataFrame, record: pl.Expr,
     """``"key": [`` then one record per line, written by polars as UTF-8 a chunk of rows at a time
     (no Python string per record)."""
     out.write(f"{json.dumps(key)}: [\n".encode())
-    last = frame.height - 1
     for start in range(0, frame.height, CHUNK_ROWS):
-        lines = frame.slice(start, CHUNK_ROWS).select(pl.concat_str(
-            record, pl.when(pl.int_range(start, start + pl.len()) < last).then(pl.lit(",")).otherwise(pl.lit("")))
-            .alias("json"))
-        lines.write_csv(out, include_header=False, quote_style="never")
+        frame.slice(start, CHUNK_ROWS).select(record.alias("json")).write_csv(
+            out, include_header=False, quote_style="never", line_terminator=",\n")
         progress.advance(min(start + CHUNK_ROWS, frame.height), frame.height, "条")
+    if frame.height:
+        out.seek(-2, os.SEEK_CUR)  # the last record takes no comma
+        out.write(b"\n")
     out.write(b"],\n")
 
 
@@ -151,7 +153,7 @@ def write_evaluation_json(evaluation, path: str | os.PathLike, progress: Progres
             if schools is None:
                 _write_list(out, "schools", [])
             else:
-                _write_frame(out, "schools", schools, school_records(schools), progress)
+                _write_frame(out, "schools", schools, school_records(evaluation.params_by_year), progress)
         with progress.step("查找问题"):
             problems = evaluation.problem_frame
         with progress.step("写出问题清单"):

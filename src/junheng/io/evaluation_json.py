@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import IO
 
@@ -61,19 +62,19 @@ def _members(fields: list[pl.Expr]) -> pl.Expr:
 
 def json_object(fields: list[tuple[pl.Expr, bool]]) -> pl.Expr:
     """A JSON object per row from (named expression, optional) pairs, in order; an optional member
-    is left out where its value is null (as the dicts of ``Evaluation.to_dict()`` leave it out)."""
-    pieces, run = [], []
-    for expr, optional in fields:
-        if not optional:
-            run.append(expr)
-            continue
-        if run:
-            pieces.append(_members(run))
-            run = []
-        pieces.append(pl.when(expr.is_not_null()).then(_members([expr])))
-    if run:
-        pieces.append(_members(run))
-    return pl.concat_str(pl.lit("{"), pl.concat_str(pieces, separator=",", ignore_nulls=True), pl.lit("}"))
+    is left out where its value is null (as the dicts of ``Evaluation.to_dict()`` leave it out).
+
+    One struct is encoded and the null optional members are cut from its text: every one follows a
+    comma (the first field is not optional), and the same characters inside a string value would
+    be escaped (``\\"``), so only members match.
+    """
+    if fields[0][1]:
+        raise ValueError("the first member of a JSON object cannot be optional")
+    text = pl.struct([expr for expr, _ in fields]).struct.json_encode()
+    optional = [expr.meta.output_name() for expr, is_optional in fields if is_optional]
+    if not optional:
+        return text
+    return text.str.replace_all(f',"(?:{"|".join(map(re.escape, optional))})":null', "")
 
 
 def problem_records(frame: pl.DataFrame) -> pl.Expr:

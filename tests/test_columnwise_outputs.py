@@ -110,3 +110,16 @@ def test_the_tables_carry_the_same_records(evaluation, reference, tmp_path):
     table = pl.read_csv(tmp_path / "csv" / "problems.csv", infer_schema_length=0)
     assert table["message"].to_list() == [p["message"] for p in problems]
     assert table["school_code"].to_list() == [p["school_code"] for p in problems]
+
+
+def test_json_and_tables_are_written_from_the_frames_without_problem_or_school_dicts(youzhi, tmp_path, monkeypatch):
+    def refused(self):
+        raise AssertionError("a record-by-record list was built")
+
+    fresh = dataclasses.replace(youzhi, _problem_frame=None, _problems=None, _dict=None)
+    for name in ("problems", "school_records", "schools_list", "to_dict"):
+        monkeypatch.setattr(type(youzhi), name, property(refused) if name == "problems" else refused)
+    written = json.loads(write_evaluation_json(fresh, tmp_path / "e.json").read_text(encoding="utf-8"))
+    write_evaluation_tables(fresh, tmp_path / "t", "parquet")
+    assert len(written["problems"]) == pl.read_parquet(tmp_path / "t" / "problems.parquet").height > 0
+    assert len(written["schools"]) == fresh.school_check_frame().height > 0

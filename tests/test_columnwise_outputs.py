@@ -50,7 +50,17 @@ def _strict_jiben():
     return dataclasses.replace(standard, parameters={**standard.parameters, **strict})
 
 
-CASES = ["demo-youzhi", "demo-jiben", "generated-youzhi", "generated-jiben", "generated-rooms-together"]
+def _two_years(dataset):
+    """The same schools in two school years (2023 and 2024): one run, two years' parameters."""
+    def both(frame):
+        return None if frame is None else pl.concat([frame.with_columns(pl.col("year") - 1), frame])
+
+    return dataclasses.replace(dataset, **{name: both(getattr(dataset, name))
+                                           for name in ("schools", "rooms", "county", "monitoring")})
+
+
+CASES = ["demo-youzhi", "demo-jiben", "generated-youzhi", "generated-jiben", "generated-rooms-together",
+         "generated-two-years"]
 
 
 @pytest.fixture(scope="module", params=CASES)
@@ -59,6 +69,8 @@ def evaluation(request):
     dataset = demo_dataset() if data == "demo" else _generated()
     if standard == "rooms-together":
         return _rooms_counted_together(evaluate(dataset, load_standard("youzhi-2017")))
+    if standard == "two-years":
+        return evaluate(_two_years(dataset), load_standard("youzhi-2017"))
     return evaluate(dataset, load_standard("youzhi-2017") if standard == "youzhi" else _strict_jiben())
 
 
@@ -84,6 +96,8 @@ def test_the_cases_cover_the_kinds_and_the_optional_fields(evaluation, reference
     else:
         assert {"below_floor", "below_standard", "rooms_missing", "training_funds"} <= kinds
         assert any("floor_shortfall" in p for p in problems) and any("room_type" in p for p in problems)
+    if len(evaluation.params_by_year) > 1:
+        assert {p["year"] for p in problems} == set(evaluation.params_by_year)
 
 
 def test_the_column_wise_school_checks_are_the_record_wise_ones(evaluation, reference):

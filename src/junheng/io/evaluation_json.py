@@ -14,6 +14,9 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import IO
 
@@ -112,15 +115,40 @@ def school_records(params_by_year: dict) -> pl.Expr:
                          pl.concat_str(checks, separator=",", ignore_nulls=True), pl.lit("}}"))
 
 
-def _write_frame(out: IO[bytes], key: str, frame: pl.DataFrame, record: pl.Expr, progress: Progress) -> None:
-    """``"key": [`` then one record per line, written by polars as UTF-8 a chunk of rows at a time
-    (no Python string per record)."""
+class _Chunks:
+    """A frame's JSON lines, a chunk of rows at a time, encoded by worker threads a few chunks ahead
+    of the writer. Polars releases the GIL while it encodes, so this overlaps the Python work (the
+    county results, the writing) instead of waiting for it; memory stays a few chunks."""
+
+    AHEAD = 3
+
+    def __init__(self, pool: ThreadPoolExecutor, frame: pl.DataFrame, record: pl.Expr) -> None:
+        self.height = frame.height
+        self._pool, self._frame, self._record = pool, frame, record.alias("json")
+        self._starts = iter(range(0, frame.height, CHUNK_ROWS))
+        self._pending: deque[tuple[int, Future]] = deque()
+        for _ in range(self.AHEAD):
+            self._submit()
+
+    def _submit(self) -> None:
+        start = next(self._starts, None)
+        if start is not None:
+            self._pending.append((start, self._pool.submit(self._frame.slice(start, CHUNK_ROWS).select, self._record)))
+
+    def __iter__(self) -> Iterator[tuple[int, pl.DataFrame]]:
+        while self._pending:
+            start, future = self._pending.popleft()
+            self._submit()
+            yield start, future.result()
+
+
+def _write_frame(out: IO[bytes], key: str, chunks: _Chunks, progress: Progress) -> None:
+    """``"key": [`` then one record per line, written by polars as UTF-8 (no Python string per record)."""
     out.write(f"{json.dumps(key)}: [\n".encode())
-    for start in range(0, frame.height, CHUNK_ROWS):
-        frame.slice(start, CHUNK_ROWS).select(record.alias("json")).write_csv(
-            out, include_header=False, quote_style="never", line_terminator=",\n")
-        progress.advance(min(start + CHUNK_ROWS, frame.height), frame.height, "条")
-    if frame.height:
+    for start, lines in chunks:
+        lines.write_csv(out, include_header=False, quote_style="never", line_terminator=",\n")
+        progress.advance(min(start + CHUNK_ROWS, chunks.height), chunks.height, "条")
+    if chunks.height:
         out.seek(-2, os.SEEK_CUR)  # the last record takes no comma
         out.write(b"\n")
     out.write(b"],\n")
@@ -138,7 +166,13 @@ def write_evaluation_json(evaluation, path: str | os.PathLike, progress: Progres
     """Write the evaluation's JSON (values unrounded), whole or not at all. ``scenario`` (假设分析 or a
     profile) is written as a ``"scenario"`` key after the standard, so the file cannot pass for the
     official result."""
-    with atomic_path(path) as temporary, temporary.open("wb") as out:
+    with ThreadPoolExecutor(max_workers=2) as pool, atomic_path(path) as temporary, temporary.open("wb") as out:
+        # The frames are encoded, the school notes and the problem list found, while Python words
+        # the county results.
+        units = _Chunks(pool, evaluation.units, unit_records(evaluation, evaluation.units))
+        excluded = _Chunks(pool, evaluation.excluded, excluded_records(evaluation.excluded))
+        schools = pool.submit(evaluation.school_check_frame)
+        problems = pool.submit(lambda: evaluation.problem_frame)
         out.write(b"{\n")
         out.write(f'"standard": {json.dumps(evaluation.standard.id)},\n'.encode())
         out.write(f'"standard_name": {json.dumps(evaluation.standard.label, ensure_ascii=False)},\n'.encode())
@@ -147,18 +181,18 @@ def write_evaluation_json(evaluation, path: str | os.PathLike, progress: Progres
         with progress.step("写出县级结果"):
             _write_list(out, "counties", evaluation.counties)
         with progress.step("写出评估单元"):
-            _write_frame(out, "units", evaluation.units, unit_records(evaluation, evaluation.units), progress)
-            _write_frame(out, "excluded", evaluation.excluded, excluded_records(evaluation.excluded), progress)
+            _write_frame(out, "units", units, progress)
+            _write_frame(out, "excluded", excluded, progress)
         with progress.step("写出学校检查"):
-            schools = evaluation.school_check_frame()
-            if schools is None:
+            frame = schools.result()
+            if frame is None:
                 _write_list(out, "schools", [])
             else:
-                _write_frame(out, "schools", schools, school_records(evaluation.params_by_year), progress)
+                _write_frame(out, "schools", _Chunks(pool, frame, school_records(evaluation.params_by_year)), progress)
         with progress.step("查找问题"):
-            problems = evaluation.problem_frame
+            frame = problems.result()
         with progress.step("写出问题清单"):
-            _write_frame(out, "problems", problems, problem_records(problems), progress)
+            _write_frame(out, "problems", _Chunks(pool, frame, problem_records(frame)), progress)
         out.seek(-2, os.SEEK_CUR)  # the last array takes no comma
         out.write(b"\n}\n")
     return Path(path)

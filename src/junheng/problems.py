@@ -114,7 +114,8 @@ def shortfalls(ind: Indicator, units: pl.DataFrame, targets: dict[str, Fraction]
 
 
 def _fast_shortfall(ind: Indicator, row: dict, target: Fraction, target_float: float, params) -> tuple[int, int]:
-    """:func:`shortfalls` of one unit (``target_float`` is ``float(target)``)."""
+    """One unit's shortfalls through :func:`shortfalls` (the float target is taken from ``target``;
+    ``target_float`` stays for the callers that pass both)."""
     unit_gap, school_gap = shortfalls(ind, pl.DataFrame([row]), {row["stage"]: target}, params)
     return int(unit_gap[0]), int(school_gap[0])
 

@@ -30,6 +30,8 @@ from junheng.problems import FIELDS, OPTIONAL_FIELDS
 from junheng.progress import SILENT, Progress
 
 CHUNK_ROWS = 20_000
+# The units encoded ahead while the county results are worded (a national file's 220,000, ~200 MB).
+UNITS_AHEAD = 240_000
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
 PLACE = ("school_code", "school_name", "county_code", "county_name", "year")
 
@@ -115,14 +117,12 @@ class _Chunks:
     of the writer. Polars releases the GIL while it encodes, so this overlaps the Python work (the
     county results, the writing) instead of waiting for it; memory stays a few chunks."""
 
-    AHEAD = 3
-
-    def __init__(self, pool: ThreadPoolExecutor, frame: pl.DataFrame, record: pl.Expr) -> None:
+    def __init__(self, pool: ThreadPoolExecutor, frame: pl.DataFrame, record: pl.Expr, ahead: int = 3) -> None:
         self.height = frame.height
         self._pool, self._frame, self._record = pool, frame, record.alias("json")
         self._starts = iter(range(0, frame.height, CHUNK_ROWS))
         self._pending: deque[tuple[int, Future]] = deque()
-        for _ in range(self.AHEAD):
+        for _ in range(ahead):
             self._submit()
 
     def _submit(self) -> None:
@@ -164,7 +164,7 @@ def write_evaluation_json(evaluation, path: str | os.PathLike, progress: Progres
     with ThreadPoolExecutor(max_workers=2) as pool, atomic_path(path) as temporary, temporary.open("wb") as out:
         # The frames are encoded, the school notes and the problem list found, while Python words
         # the county results.
-        units = _Chunks(pool, evaluation.units, unit_records(evaluation, evaluation.units))
+        units = _Chunks(pool, evaluation.units, unit_records(evaluation, evaluation.units), UNITS_AHEAD // CHUNK_ROWS)
         excluded = _Chunks(pool, evaluation.excluded, excluded_records(evaluation.excluded))
         schools = pool.submit(evaluation.school_check_frame)
         problems = pool.submit(lambda: evaluation.problem_frame)

@@ -86,3 +86,14 @@ def at_least(values: pl.Series, thresholds: pl.Series, exact: Exact) -> pl.Serie
 def at_most(values: pl.Series, thresholds: pl.Series, exact: Exact) -> pl.Series:
     """``values ≤ thresholds``: the mirror of :func:`at_least`."""
     return at_least(thresholds, values, lambda rows: [(t, v) for v, t in exact(rows)]).alias(values.name)
+
+
+def whole_gaps(needed: np.ndarray, have: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``ceil_whole(needed - have)`` row by row from floats, and which rows the floats cannot call
+    (not finite, or within a hair of a whole number): those the exact rational computation decides."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        gap = needed - have
+        scale = np.maximum(1.0, np.maximum(np.abs(needed), np.abs(have)))
+        undecided = ~np.isfinite(gap) | (np.abs(gap - np.round(gap)) <= AMBIGUITY * scale)
+        whole = np.maximum(0.0, np.ceil(np.where(undecided, 0.0, gap))).astype(np.int64)
+    return whole, undecided

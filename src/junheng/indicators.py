@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+import polars as pl
+
 from junheng.exact import frac
 from junheng.schema import SCHOOL_TYPE_BY_LABEL
 from junheng.standards import Params, Standard
@@ -143,6 +145,19 @@ def senior_title_teachers(col: Column, params: Params) -> Any:
 def indicators_of(standard: Standard) -> list[Indicator]:
     """The indicators a standard's YAML names, in its order."""
     return [INDICATORS[key] for key in standard.indicators]
+
+
+# ── column-wise computation ─────────────────────────────────────────────────────────────────
+
+
+def _polars_column(name: str, default: Any = None) -> pl.Expr:
+    column = pl.col(name).cast(pl.Float64)
+    return column if default is None else column.fill_null(default)
+
+
+def resource_expr(ind: Indicator, params: Params) -> pl.Expr:
+    """The unit's resource as a float column (a school's whole facility for a split indicator)."""
+    return ind.resource(_polars_column, params)
 
 
 # ── exact re-computation (boundaries, shortfalls) ───────────────────────────────────────────

@@ -10,23 +10,17 @@ re-decide the rows within a hair of a threshold.
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
 
 import polars as pl
 
 from junheng.exact import at_least
-from junheng.indicators import Indicator, exact_value
+from junheng.indicators import Indicator, exact_value, resource_expr
 from junheng.standards import Params, Standard
-
-
-def _polars_column(name: str, default: Any = None) -> pl.Expr:
-    column = pl.col(name).cast(pl.Float64)
-    return column if default is None else column.fill_null(default)
 
 
 def value_expr(ind: Indicator, params: Params) -> pl.Expr:
     """The unit's indicator value: per × R × w_s / Σ w_k·P_k (split) or per × R / P_s."""
-    resource = ind.resource(_polars_column, params)
+    resource = resource_expr(ind, params)
     if ind.split:
         return (ind.per * resource * pl.col("weight") / pl.col("weighted_pupils")).alias(f"{ind.id}_value")
     return (ind.per * resource / pl.col("students")).alias(f"{ind.id}_value")

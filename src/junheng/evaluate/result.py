@@ -9,11 +9,11 @@ import polars as pl
 
 from junheng.dataset import Dataset
 from junheng.indicators import Indicator, indicators_of
-from junheng.outcome import NOT_APPLICABLE, NOT_ASSESSED, PASS_OF
-from junheng.problems import find_problems
-from junheng.schema import STAGE_ZH
+from junheng.outcome import PASS_OF
+from junheng.problems import problem_frame, problem_records
 from junheng.standards import Params, Standard
 
+from .school_notes import FIGURES, OPTIONAL_FIGURES, PLACE, school_check_frame
 from .schools import SCHOOL_ITEMS
 from .verdict import county_entry, stage_entry, stats_by_stage, unit_summaries
 
@@ -65,6 +65,7 @@ class Evaluation:
     params_by_year: dict[int, Params]
     years: list[YearResult]
     _counties: list[dict] | None = field(default=None, repr=False)
+    _problem_frame: pl.DataFrame | None = field(default=None, repr=False)
     _problems: list[dict] | None = field(default=None, repr=False)
     _dict: dict | None = field(default=None, repr=False)
 
@@ -91,9 +92,17 @@ class Evaluation:
         return indicators_of(self.standard)
 
     @property
+    def problem_frame(self) -> pl.DataFrame:
+        """The 问题清单, one row per problem (:func:`junheng.problems.problem_frame`)."""
+        if self._problem_frame is None:
+            self._problem_frame = problem_frame(self)
+        return self._problem_frame
+
+    @property
     def problems(self) -> list[dict]:
+        """The 问题清单 as the JSON's dicts."""
         if self._problems is None:
-            self._problems = find_problems(self)
+            self._problems = problem_records(self.problem_frame)
         return self._problems
 
     def units_list(self) -> list[dict]:
@@ -117,18 +126,31 @@ class Evaluation:
             })
         return out
 
+    def school_check_frame(self) -> pl.DataFrame | None:
+        """The schools the JSON lists, with each item's note (:mod:`.school_notes`)."""
+        return None if self.school_checks is None else school_check_frame(self.school_checks, self.params_by_year)
+
     def school_records(self) -> Iterator[dict]:
-        """Every school with at least one per-school item in its scope, with each check's status and
-        note, one at a time (the streamed JSON writes them without holding the list)."""
-        if self.school_checks is None:
+        """Every school with at least one per-school item in its scope, with each check's status,
+        figures and note, one at a time."""
+        frame = self.school_check_frame()
+        if frame is None:
             return
-        statuses = [f"{item}_status" for item in SCHOOL_ITEMS]
-        listed = self.school_checks.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in statuses))
-        for c in listed.iter_rows(named=True):
-            params = self.params_by_year[c["year"]]
-            checks = {item: check(item, c, params) for item in SCHOOL_ITEMS if c[f"{item}_status"] is not None}
-            yield {"school_code": c["school_code"], "school_name": c["school_name"], "county_code": c["county_code"],
-                   "county_name": c["county_name"], "year": c["year"], "checks": checks}
+        names = {year: params.item_names() for year, params in self.params_by_year.items()}
+        wanted = {*PLACE, *(f"{item}_{part}" for item in SCHOOL_ITEMS for part in ("status", "note"))}
+        wanted |= {column for figures in (*FIGURES.values(), *OPTIONAL_FIGURES.values()) for _, column in figures}
+        for c in frame.select(name for name in frame.columns if name in wanted).iter_rows(named=True):
+            checks = {}
+            for item in SCHOOL_ITEMS:
+                status = c[f"{item}_status"]
+                if status is None:
+                    continue
+                check = {"pass": PASS_OF[status], "status": status, "name": names[c["year"]][item]}
+                check.update((key, c[column]) for key, column in FIGURES[item])
+                check.update((key, c[column]) for key, column in OPTIONAL_FIGURES.get(item, ()) if c[column] is not None)
+                check["note"] = c[f"{item}_note"]
+                checks[item] = check
+            yield {**{key: c[key] for key in PLACE}, "checks": checks}
 
     def schools_list(self) -> list[dict]:
         return list(self.school_records())
@@ -153,72 +175,3 @@ class Evaluation:
             "problems": self.problems,
         }
 
-
-def check(item: str, c: dict, params: Params) -> dict:
-    """One school's check of ``item`` (a row of ``Evaluation.school_checks``) as the JSON writes it."""
-    status = c[f"{item}_status"]
-    figures, note = _FIGURES[item](c, params, status)
-    return {"pass": PASS_OF[status], "status": status, "name": params.item_name(item), **figures, "note": note}
-
-
-def _g3(c: dict, params: Params, status: str) -> tuple[dict, str]:
-    figures = {k: c[k] for k in ("classes", "rooms_required", "music_rooms", "art_rooms", "music_rooms_total",
-                                 "art_rooms_total", "music_min_area", "art_min_area")}
-    if c["music_rooms"] is None:
-        return figures, "未填报专用教室"
-    return figures, (f"{c['classes']} 个班需音乐、美术专用教室各 {c['rooms_required']} 间，现有达标音乐教室 "
-                     f"{c['music_rooms']} 间、美术教室 {c['art_rooms']} 间")
-
-
-def _g4(c: dict, params: Params, status: str) -> tuple[dict, str]:
-    figures = {"students": c["compulsory_students"], "limit": c["size_limit"]}
-    if status == NOT_APPLICABLE:
-        return figures, "无义务教育阶段在校生，不适用"
-    return figures, f"义务教育阶段 {c['compulsory_students']} 人（上限 {c['size_limit']} 人）"
-
-
-def _g5(c: dict, params: Params, status: str) -> tuple[dict, str]:
-    figures = {"primary_max_class_size": c["primary_max_class_size"], "junior_max_class_size": c["junior_max_class_size"]}
-    notes = []
-    for stage in ("primary", "junior"):
-        stage_status = c[f"G5_{stage}_status"]
-        if stage_status is None:
-            continue
-        figures[f"{stage}_status"] = stage_status
-        zh = STAGE_ZH[stage]
-        if stage_status == NOT_APPLICABLE:
-            notes.append(f"{zh}无在校生，不适用")
-        elif stage_status == NOT_ASSESSED:
-            notes.append(f"{zh}最大班额未填报")
-        else:
-            notes.append(f"{zh}最大班额 {c[f'{stage}_max_class_size']} 人（上限 "
-                         f"{int(params[f'G5.max_class_size.{stage}'])} 人）")
-    return figures, "；".join(notes)
-
-
-def _g6(c: dict, params: Params, status: str) -> tuple[dict, str]:
-    figures = {"allocated": c["public_funds_allocated"], "required": c["G6_required"]}
-    if status == NOT_ASSESSED:
-        return figures, "缺少数据：核定公用经费或小学生均公用经费基准定额"
-    return figures, f"核定公用经费 {c['public_funds_allocated']:,.0f} 元（应不低于 {c['G6_required']:,.0f} 元）"
-
-
-def _q4(c: dict, params: Params, status: str) -> tuple[dict, str]:
-    figures = {"training_funds": c["training_funds"], "budget": c["public_funds_budget"]}
-    if status == NOT_ASSESSED:
-        return figures, "缺少数据：年度公用经费预算或教师培训经费"
-    share = 100 * c["training_funds"] / c["public_funds_budget"] if c["public_funds_budget"] else 0.0
-    return figures, (f"教师培训经费 {c['training_funds']:,.0f} 元，占公用经费预算 {share:.2f}%（应不低于 "
-                     f"{float(params['Q4.min_training_share']):g}%）")
-
-
-def _g12(c: dict, params: Params, status: str) -> tuple[dict, str]:
-    figures = {"teachers": c["compulsory_teachers"], "certified": c["certified_teachers"]}
-    if status == NOT_APPLICABLE:
-        return figures, "无义务教育阶段专任教师，不适用"
-    if status == NOT_ASSESSED:
-        return figures, "缺少数据：持教师资格证专任教师数"
-    return figures, f"义务教育阶段专任教师 {c['compulsory_teachers']} 人，持证 {c['certified_teachers']} 人"
-
-
-_FIGURES = {"G3": _g3, "G4": _g4, "G5": _g5, "G6": _g6, "G12": _g12, "Q4": _q4}

@@ -74,8 +74,7 @@ def _number(value) -> float | None:
 
 
 def _frame(rows: Iterator[dict] | list[dict]) -> pl.DataFrame:
-    """Rows with varying keys (a problem has ``room_type`` or ``floor_shortfall`` only when it applies)
-    as one frame, column by column (faster than row-wise conversion for 365,000 national problems)."""
+    """Rows with varying keys (an area's items, the veto) as one frame, column by column."""
     rows = list(rows)
     keys: dict[str, None] = {}
     for row in rows:
@@ -118,7 +117,7 @@ def write_evaluation_tables(evaluation, folder: str | os.PathLike, fmt: str = "c
         write("counties", _frame(county_rows(evaluation.counties)))
         write("county_items", _frame(item_rows(evaluation.counties)))
     with progress.step("查找问题"):
-        problems = evaluation.problems
+        problems = evaluation.problem_frame
     with progress.step("写出问题清单表"):
-        write("problems", _frame(problems) if problems else pl.DataFrame({"school_code": []}, schema={"school_code": pl.String}))
+        write("problems", problems)
     return written

@@ -7,7 +7,7 @@ import pytest
 from junheng.io import InputErrors
 from junheng.io.dataset_writer import write_dataset_xlsx
 from junheng.web import commands
-from junheng.web.models import Account, ApiToken, AuditEntry, School, Status, Submission
+from junheng.web.models import Account, ApiToken, AuditEntry, County, School, Status, Submission
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +60,6 @@ def test_add_user_and_make_token(world):
 
 
 def test_first_bureau_account_creates_its_county():
-    from junheng.web.models import County
-
     commands.add_user("admin", "bureau", county="新县", password="Xinxian-pass-2024")
     assert Account.objects.get(user__username="admin").county == County.objects.get(name="新县")
     with pytest.raises(commands.CommandError):
@@ -70,11 +68,16 @@ def test_first_bureau_account_creates_its_county():
 
 def test_demo_accounts_load_the_demo_county_once():
     lines = commands.demo_accounts()
-    assert "演示县" in lines[0] and len(lines) == 4
+    assert "演示县" in lines[0] and len(lines) == 6
     schools = School.objects.count()
     again = commands.demo_accounts()
     assert School.objects.count() == schools and again[1] != lines[1]  # new passwords each start
-    assert {a.role for a in Account.objects.all()} == {"bureau", "inspector", "school"}
+    assert {a.role for a in Account.objects.all()} == {"bureau", "inspector", "school", "city", "province"}
+    # the reviewers see the demo county through its 行政区划 code (330101: city 3301, province 33)
+    county = County.objects.get()
+    reviewers = {a.role: a for a in Account.objects.filter(role__in=("city", "province"))}
+    assert reviewers["city"].region_code == county.code[:4] and reviewers["province"].region_code == county.code[:2]
+    assert reviewers["city"].county is None
 
 
 def test_serve_migrates_a_new_data_folder_and_answers(tmp_path):

@@ -185,6 +185,8 @@ def load(path: str | os.PathLike, year: int) -> int:
 
 
 DEMO_USERS = (("jyj", "bureau"), ("zhuanjia", "inspector"))
+# The demo county's city and province reviewers: (username, role, digits of the county code kept).
+DEMO_REVIEWERS = (("shiji", "city", 4), ("shengji", "province", 2))
 
 
 def demo_accounts() -> list[str]:
@@ -203,18 +205,22 @@ def demo_accounts() -> list[str]:
     if county is None:
         county = import_county(dataset, year)[0].county
     school = School.objects.filter(county=county).order_by("code").first()
-    wanted = [*DEMO_USERS, (f"xuexiao{school.code[-4:]}", "school")]
+    wanted = [*DEMO_USERS, (f"xuexiao{school.code[-4:]}", "school"), *((u, r) for u, r, _ in DEMO_REVIEWERS)]
+    regions = {role: county.code[:digits] for _, role, digits in DEMO_REVIEWERS}
     lines = [f"演示县：{county.name} {year} 年度，学校 {county.schools.count()} 所。演示账号（密码每次启动重新生成）："]
     User = get_user_model()
     for username, role in wanted:
         password = secrets.token_urlsafe(9)
         user = User.objects.filter(username=username).first()
-        if user is None:
+        if user is None and role in regions:
+            _create_user(username, role, None, None, password, regions[role])
+        elif user is None:
             _create_user(username, role, school.code if role == Role.SCHOOL else None, county.name, password)
         else:
             user.set_password(password)
             user.save(update_fields=["password"])
-        label = dict(Role.choices)[role] + (f"（{school.name}）" if role == Role.SCHOOL else "")
+        label = dict(Role.choices)[role] + (f"（{school.name}）" if role == Role.SCHOOL else
+                                            f"（行政区划 {regions[role]}）" if role in regions else "")
         lines.append(f"  {label}：用户名 {username}  密码 {password}")
     return lines
 

@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from junheng.digits import ascii_int
+
 from .. import audit
 from ..access import visible_counties
 from ..models import Account, CollectionYear, County, Problem, School
@@ -34,15 +36,16 @@ def item_choices(county: County) -> list[tuple[str, str]]:
 def check_finding(acc: Account, data) -> dict:
     """The posted form, checked; every error in Chinese, by field."""
     errors: dict[str, str] = {}
-    county_pk = data.get("county", "").strip()
-    county = visible_counties(acc).filter(pk=int(county_pk)).first() if county_pk.isdigit() and len(county_pk) < 16 else None
+    county_pk = ascii_int(data.get("county", ""))
+    county = visible_counties(acc).filter(pk=county_pk).first() if county_pk is not None else None
     if county is None:
         errors["county"] = "请选择本辖区内的县(区)"
     year_text = data.get("year", "").strip()
     cy = None
     if county is not None:
-        cy = CollectionYear.objects.filter(county=county, year=int(year_text)).select_related("county").first() \
-            if year_text.isdigit() and len(year_text) == 4 else None
+        year = ascii_int(year_text, max_digits=4)
+        cy = CollectionYear.objects.filter(county=county, year=year).select_related("county").first() \
+            if year is not None else None
         if cy is None:
             errors["year"] = f"{county.name}没有开设“{year_text or '（未填）'}”年度"
     code = data.get("school", "").strip()
@@ -113,7 +116,8 @@ def finding_view(request: HttpRequest, acc: Account) -> HttpResponse:
             return redirect("review:problem", pk=problem.county_id, year=problem.year, problem_id=problem.pk)
         except FindingErrors as exc:
             errors = exc.errors
-    chosen = counties.filter(pk=int(typed["county"])).first() if typed["county"].isdigit() and len(typed["county"]) < 16 else None
+    chosen_pk = ascii_int(typed["county"])
+    chosen = counties.filter(pk=chosen_pk).first() if chosen_pk is not None else None
     return render(request, "review/finding.html", {
         "counties": counties, "typed": typed, "errors": errors, "chosen": chosen,
         "years": region_years(counties) if chosen is None else

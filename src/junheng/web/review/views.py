@@ -8,6 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from junheng.digits import ascii_int
+
 from .. import audit
 from ..access import visible_counties
 from ..models import Account, Role
@@ -25,9 +27,10 @@ def chosen_year(request: HttpRequest, years: list[int]) -> int | None:
     """``?year=`` when the region has opened it, else the latest; ``None`` when no county has a year."""
     text = request.GET.get("year", "")
     if text:
-        if not (text.isdigit() and int(text) in years):
+        year = ascii_int(text)
+        if year not in years:
             raise Http404("本辖区没有县(区)开设这个年度")
-        return int(text)
+        return year
     return years[0] if years else None
 
 

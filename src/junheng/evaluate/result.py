@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -15,9 +17,23 @@ from junheng.standards import Params, Standard
 
 from .school_notes import FIGURES, OPTIONAL_FIGURES, PLACE, school_check_frame
 from .schools import SCHOOL_ITEMS
-from .verdict import county_entry, stage_entry, stats_by_stage, unit_summaries
+from .verdict import county_entry, stage_entry, stage_indicators, unit_summaries
 
 COUNTY_RESULT_COLUMNS = ("year", "county_id", "county_code", "county_name")
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the county results are built: they are a million small
+    acyclic dicts kept alive, and the collections their allocation triggers would each walk all of
+    them again (measured: about a third of the time at national scale)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -34,14 +50,14 @@ class YearResult:
 
     def county_dicts(self, standard: Standard) -> list[dict]:
         """Each county's result as the JSON contract writes it (only the wording is done per county)."""
-        stats_by = stats_by_stage(self.stats)
+        indicators_by = stage_indicators(self.stats, standard)
         units_by = unit_summaries(self.units, standard.judges.unit_rule)
         names = self.params.item_names()
         status_by = {(c, s): status for c, s, status in self.stage_status.select("county_id", "stage", "status").iter_rows()}
         out = []
-        for row in self.counties.iter_rows(named=True):
+        for row in self.counties.rows(named=True):
             cid = row["county_id"]
-            stages = {stage: stage_entry(standard, stats_by.get((cid, stage), []), units_by.get((cid, stage)),
+            stages = {stage: stage_entry(standard, indicators_by.get((cid, stage)), units_by.get((cid, stage)),
                                          self.composite.get((self.year, cid, stage), {}), status_by.get((cid, stage)))
                       for stage in standard.stages}
             out.append(county_entry(standard, self.params, row, stages, names))
@@ -72,7 +88,8 @@ class Evaluation:
     @property
     def counties(self) -> list[dict]:
         if self._counties is None:
-            self._counties = [c for year in self.years for c in year.county_dicts(self.standard)]
+            with _collector_paused():
+                self._counties = [c for year in self.years for c in year.county_dicts(self.standard)]
         return self._counties
 
     @property

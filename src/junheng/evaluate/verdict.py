@@ -73,13 +73,20 @@ def county_verdicts(frame: pl.DataFrame, stages: pl.DataFrame, standard: Standar
     return frame.with_columns(*statuses, status_of_rank(pl.max_horizontal(ranks)).alias("verdict_status"))
 
 
-def stats_by_stage(stats: pl.DataFrame) -> dict[tuple[str, str], list[dict]]:
-    """The stats rows of each county and 学段, in the standard's indicator order."""
-    grouped: dict[tuple[str, str], list[dict]] = {}
-    columns = stats.columns
-    for values in stats.iter_rows():
-        row = dict(zip(columns, values, strict=True))
-        grouped.setdefault((row["county_id"], row["stage"]), []).append(row)
+def stage_indicators(stats: pl.DataFrame, standard: Standard) -> dict[tuple[str, str], tuple[int, dict[str, dict]]]:
+    """Each county and 学段's students and indicator entries, in the standard's indicator order: only
+    the columns the JSON contract writes are read, one tuple per row, no per-row dict of the frame."""
+    judges = standard.judges
+    names = ("mean", "sd", "cv", *(("cv_max", "cv_pass") if judges.cv_test == "per_indicator" else ()),
+             *(("units_meeting", "units_at_floor") if judges.unit_rule else ()))
+    frame = stats.select("county_id", "stage", "students", "indicator", "mean",
+                         pl.when(pl.col("mean").is_not_null()).then(pl.col("sd")).alias("sd"), *names[2:])
+    grouped: dict[tuple[str, str], tuple[int, dict[str, dict]]] = {}
+    for county, stage, students, indicator, *values in frame.iter_rows():
+        key = (county, stage)
+        if key not in grouped:
+            grouped[key] = (students, {})
+        grouped[key][1][indicator] = dict(zip(names, values, strict=True))
     return grouped
 
 
@@ -92,22 +99,16 @@ def unit_summaries(units: pl.DataFrame, unit_rule: bool) -> dict[tuple[str, str]
     return summaries
 
 
-def stage_entry(standard: Standard, stats: list[dict], units: dict | None, composite: dict, status: str | None) -> dict:
+def stage_entry(standard: Standard, indicators: tuple[int, dict[str, dict]] | None, units: dict | None,
+                composite: dict, status: str | None) -> dict:
+    """One 学段's entry from its :func:`stage_indicators` (students, indicator entries) and units."""
     if not units:
         return {"units": 0, "students": 0, "applicable": False, "indicators": {}, "composite_cv": None, "pass": True,
                 "status": NOT_APPLICABLE, "note": "无评估单元（不适用）"}
     judges = standard.judges
     per_indicator = judges.cv_test == "per_indicator"
-    indicators = {}
-    for s in stats:
-        entry = {"mean": s["mean"], "sd": s["sd"] if s["mean"] is not None else None, "cv": s["cv"]}
-        if per_indicator:
-            entry.update(cv_max=s["cv_max"], cv_pass=s["cv_pass"])
-        if judges.unit_rule:
-            entry.update(units_meeting=s["units_meeting"], units_at_floor=s["units_at_floor"])
-        indicators[s["indicator"]] = entry
-    out = {"units": units["units"], "students": stats[0]["students"], "applicable": True,
-           "indicators": indicators, **composite}
+    students, entries = indicators
+    out = {"units": units["units"], "students": students, "applicable": True, "indicators": entries, **composite}
     if judges.unit_rule:
         out["units_compliant"] = units["compliant"]
         out["failing_units"] = units["failing"]

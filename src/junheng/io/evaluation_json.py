@@ -32,7 +32,7 @@ from junheng.progress import SILENT, Progress
 CHUNK_ROWS = 20_000
 # The units encoded ahead while the county results are worded (a national file's 220,000, ~200 MB).
 UNITS_AHEAD = 240_000
-_ENCODER = json.JSONEncoder(ensure_ascii=False)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)  # plain dicts of the engine
 PLACE = ("school_code", "school_name", "county_code", "county_name", "year")
 
 

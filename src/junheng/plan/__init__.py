@@ -5,8 +5,10 @@ to the data (:func:`apply_actions`), re-evaluate to a pass with the same engine.
 :mod:`junheng.plan.planner` for the method and :mod:`junheng.plan.model` for the integer program.
 """
 
-from junheng.plan.actions import Action, apply_actions
-from junheng.plan.costs import Costs, PlanError, load_costs
-from junheng.plan.planner import Plan, make_plan
+from junheng.lazy import lazy_exports
+
+__getattr__ = lazy_exports(__name__, {"Action": "actions", "apply_actions": "actions", "Costs": "costs",
+                                      "PlanError": "costs", "load_costs": "costs", "Plan": "planner",
+                                      "make_plan": "planner"})
 
 __all__ = ["Action", "Costs", "Plan", "PlanError", "apply_actions", "load_costs", "make_plan"]

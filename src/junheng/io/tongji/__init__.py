@@ -6,8 +6,10 @@ labels; ``write_import_workbook`` writes the result as the ordinary fill-in work
 事业统计 lacks marked to fill; ``compare`` lists where a filled data set disagrees with the exports.
 """
 
-from .check import Difference, compare, write_differences
-from .importer import TongjiImport, import_tongji
-from .output import write_import_workbook
+from junheng.lazy import lazy_exports
+
+__getattr__ = lazy_exports(__name__, {"Difference": "check", "compare": "check", "write_differences": "check",
+                                      "TongjiImport": "importer", "import_tongji": "importer",
+                                      "write_import_workbook": "output"})
 
 __all__ = ["Difference", "TongjiImport", "compare", "import_tongji", "write_differences", "write_import_workbook"]

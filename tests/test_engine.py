@@ -63,6 +63,18 @@ def test_exact_checks_only_run_near_the_threshold():
     assert calls == [[1]]
 
 
+def test_at_least_counts_nan_as_missing_and_keeps_the_values_name():
+    # A ratio over no pupils is NaN: neither met nor not met, like an empty cell (polars alone
+    # would order NaN above every number).
+    values = pl.Series("ratio", [float("nan"), 3.0, float("inf"), 2.0, None, 1.0], dtype=pl.Float64)
+    thresholds = pl.Series("t", [1.0, float("nan"), 5.0, float("-inf"), 1.0, 2.0])
+    result = at_least(values, thresholds, lambda rows: [(Fraction(0), Fraction(0))] * len(rows))
+    assert result.name == "ratio" and result.dtype == pl.Boolean
+    assert result.to_list() == [None, None, True, True, None, False]
+    assert at_least(pl.Series("v", [], dtype=pl.Float64), pl.Series("t", [], dtype=pl.Float64),
+                    lambda rows: []).to_list() == []
+
+
 def test_frac_recovers_the_typed_decimal():
     assert frac(4.2) == Fraction(21, 5)
     assert frac(123456.78) == Fraction(12345678, 100)

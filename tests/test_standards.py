@@ -99,3 +99,13 @@ def test_a_dated_override_keeps_the_base_value_before_its_date(tmp_path):
     assert standard.at(2024)["G7.min_per_pupil_funds"] == 8000
     assert standard.at(2023).item_name("G7").endswith("6000元")
     assert standard.at(2024).item_name("G7").endswith("8000元")
+
+
+@pytest.mark.parametrize("standard_id", STANDARD_IDS)
+def test_shipped_standards_parse_alike_with_libyaml_and_pure_python(standard_id):
+    # load_standard reads the shipped files with the faster loader: it must give the same data.
+    import yaml
+
+    from junheng.standards import HERE, SHIPPED_LOADER
+    text = (HERE / f"{standard_id}.yaml").read_text(encoding="utf-8")
+    assert yaml.load(text, Loader=SHIPPED_LOADER) == yaml.load(text, Loader=yaml.SafeLoader)

@@ -71,16 +71,18 @@ def at_least(values: pl.Series, thresholds: pl.Series, exact: Exact) -> pl.Serie
     ``exact(rows)`` returns the exact (value, threshold) of each of the given row numbers; it is
     called once, with only the rows whose floats are too close to call.
     """
-    v = values.cast(pl.Float64).to_numpy(allow_copy=True)
-    t = thresholds.cast(pl.Float64).to_numpy(allow_copy=True)
-    missing = np.isnan(v) | np.isnan(t)
+    floats, limits = values.cast(pl.Float64), thresholds.cast(pl.Float64)
+    # Compared in polars, not numpy: a Series built from a numpy array imports numpy.ma (tens of ms).
+    # NaN counts as missing, as null does (polars would order NaN above every number).
+    result = pl.select(pl.when(floats.is_nan() | limits.is_nan()).then(None).otherwise(floats >= limits)
+                       ).to_series().alias(values.name)
+    v, t = floats.to_numpy(allow_copy=True), limits.to_numpy(allow_copy=True)
     with np.errstate(invalid="ignore"):
-        result = v >= t
-        close = np.flatnonzero(~missing & (np.abs(v - t) <= AMBIGUITY * np.maximum(np.abs(t), 1.0)))
+        close = np.flatnonzero(~(np.isnan(v) | np.isnan(t)) & (np.abs(v - t) <= AMBIGUITY * np.maximum(np.abs(t), 1.0)))
     if close.size:
-        result[close] = [value >= threshold for value, threshold in exact(close.tolist())]
-    series = pl.Series(values.name, result)
-    return series.scatter(np.flatnonzero(missing), None) if missing.any() else series
+        rows = close.tolist()
+        result = result.scatter(rows, [value >= threshold for value, threshold in exact(rows)])
+    return result
 
 
 def at_most(values: pl.Series, thresholds: pl.Series, exact: Exact) -> pl.Series:

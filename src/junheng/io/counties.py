@@ -59,7 +59,8 @@ def unify_county_names(schools: Sheet, others: list[Sheet]) -> None:
                .group_by("county_code", "folded").agg(pl.len().alias("rows"), pl.col("at").min())
                .sort(["rows", "at"], descending=[True, False]).unique("county_code", keep="first")
                .join(canonical, on="folded").select("county_code", pl.col("canonical").alias("by_code")))
-    for sheet in (schools, *others):
+    _rename(schools, canonical, by_code, frame)  # the schools' names are folded already
+    for sheet in others:
         _rename(sheet, canonical, by_code)
 
 
@@ -82,10 +83,12 @@ def _refuse_two_names_for_one_code(sheet: Sheet, frame: pl.DataFrame) -> None:
                                      f"同一代码只能是一个县(区)：请核对本行的县(区)名称或代码")
 
 
-def _rename(sheet: Sheet, canonical: pl.DataFrame, by_code: pl.DataFrame) -> None:
+def _rename(sheet: Sheet, canonical: pl.DataFrame, by_code: pl.DataFrame, folded: pl.DataFrame | None = None) -> None:
     if sheet.typed.height == 0 or "county_name" not in sheet.columns:
         return
-    frame = (_with_folded(sheet.typed.select(SOURCE_ROW, "county_code", "county_name").with_row_index("at"))
+    if folded is None:
+        folded = _with_folded(sheet.typed.select(SOURCE_ROW, "county_code", "county_name").with_row_index("at"))
+    frame = (folded
              .join(canonical, on="folded", how="left").join(by_code, on="county_code", how="left")
              .sort("at")
              .with_columns(unified=pl.coalesce("by_code", "canonical", "county_name")))

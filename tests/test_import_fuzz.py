@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -138,3 +139,15 @@ def test_unpaired_quotes_in_a_csv_are_a_located_error(tmp_path):
     (folder / "schools.csv").write_bytes('学校标识码,学校名称\n""0",0\n'.encode("gb18030"))
     with pytest.raises(InputErrors, match="schools.csv"):
         read_dataset(folder)
+
+
+@_FUZZ
+@given(st.lists(st.one_of(st.text(alphabet="0123456789+-. _\t\n１٠²eE", max_size=8), st.text(max_size=8)), max_size=40))
+def test_a_code_is_typed_quickly_exactly_when_it_is_that_many_ascii_digits(cells):
+    import polars as pl
+
+    from junheng.io.cells import quick_typed
+    codes = [*cells, "3301010001", "+301010001", " 301010001", "33010100010", "9999999999", "３３01010001"]
+    for field in (f for t in TABLES.values() for f in t.fields if f.type == "code" and f.digits):
+        quick = pl.select(quick_typed(field, pl.lit(pl.Series(codes, dtype=pl.String)), 1)).to_series()
+        assert quick.to_list() == [c if re.fullmatch(f"[0-9]{{{field.digits}}}", c, re.ASCII) else None for c in codes]

@@ -13,6 +13,8 @@ scope, else met / not_met / not_assessed / not_applicable (G5 for a 学段 with 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import polars as pl
 
 from junheng.exact import at_least, dec
@@ -148,18 +150,31 @@ def _funds(schools: pl.DataFrame, county: pl.DataFrame | None, params: Params) -
         in_scope(params, "Q4").alias("Q4_scope"),
     )
     # Exact re-checks by cross-multiplication in Decimal: allocated ≥ min × norm; 100 × training ≥ share × budget.
-    g6 = at_least(frame.select(pl.when("G6_applies").then("public_funds_allocated")).to_series(),
-                  frame["G6_required"], lambda rows: [
-                      (dec(r["public_funds_allocated"]), dec(r["per_pupil_norm_primary"]) * minimum)
-                      for r in frame[rows].to_dicts()])
+    def g6_exact(rows: list[int]) -> list[tuple[Decimal, Decimal]]:
+        allocated, norms = _picked(frame, rows, "public_funds_allocated", "per_pupil_norm_primary")
+        required = {norm: dec(norm) * minimum for norm in set(norms)}  # a county's norm, once per county
+        return [(dec(a), required[n]) for a, n in zip(allocated, norms, strict=True)]
+
     share = params["Q4.min_training_share"]
-    q4 = at_least(frame["training_funds"], frame["Q4_required"], lambda rows: [
-        (dec(r["training_funds"]) * 100 * share.denominator, dec(r["public_funds_budget"]) * share.numerator)
-        for r in frame[rows].to_dicts()])
+
+    def q4_exact(rows: list[int]) -> list[tuple[Decimal, Decimal]]:
+        training, budget = _picked(frame, rows, "training_funds", "public_funds_budget")
+        return [(dec(t) * 100 * share.denominator, dec(b) * share.numerator)
+                for t, b in zip(training, budget, strict=True)]
+
+    g6 = at_least(frame.select(pl.when("G6_applies").then("public_funds_allocated")).to_series(),
+                  frame["G6_required"], g6_exact)
+    q4 = at_least(frame["training_funds"], frame["Q4_required"], q4_exact)
     return frame.with_columns(g6.alias("G6"), q4.alias("Q4")).with_columns(
         pl.when("G6_applies").then(status_expr(pl.col("G6"))).alias("G6_status"),
         pl.when("Q4_scope").then(status_expr(pl.col("Q4"))).alias("Q4_status"),
     ).drop("G6", "Q4")
+
+
+def _picked(frame: pl.DataFrame, rows: list[int], *columns: str) -> list[list]:
+    """The values of ``columns`` at ``rows`` (the few rows too close to call in floats)."""
+    picked = frame.select(columns)[rows]
+    return [picked.get_column(c).to_list() for c in columns]
 
 
 def _g12(schools: pl.DataFrame, params: Params) -> pl.DataFrame:

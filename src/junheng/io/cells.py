@@ -20,6 +20,7 @@ _DECIMAL = r"^\+?((\d+|\d{1,3}(,\d{3})+)(\.\d*)?|\.\d+)$"
 _BARE_WHOLE = r"^\d+$"
 _BARE_DECIMAL = r"^\d+(\.\d+)?$"
 _ALPHANUMERIC = r"^[0-9A-Za-z]+$"
+_UINT64_SAFE_DIGITS = 19  # 10**19 - 1 < 2**64
 _ASCII_DECIMAL = r"^[0-9]+(\.[0-9]+)?$"  # \d would take other scripts' digits, which NFKC may change
 _DECIMAL_DIGITS = 38  # polars Decimal precision: the exact arithmetic behind unit conversion
 
@@ -132,6 +133,11 @@ def quick_typed(field: Field, cells: pl.Expr, factor: Decimal) -> pl.Expr | None
         return pl.when(cells.str.contains(_ASCII_DECIMAL)).then(cells.cast(pl.Float64, strict=False))
     if kind in ("bool", "level", "enum"):
         return cells.replace_strict(_quick_spellings(field), default=None, return_dtype=DTYPES[kind])
+    if kind == "code" and field.digits and field.digits <= _UINT64_SAFE_DIGITS:
+        # Exactly ``digits`` ASCII digits, as the regex ^[0-9]{n}$ says, at a third of its cost:
+        # the UInt64 parse takes an optional "+" and ASCII digits, and every n-digit number fits.
+        digits = (cells.str.len_bytes() == field.digits) & ~cells.str.starts_with("+")
+        return pl.when(digits & cells.cast(pl.UInt64, strict=False).is_not_null()).then(cells)
     if kind == "code":
         ascii_code = rf"^[0-9]{{{field.digits}}}$" if field.digits else _ALPHANUMERIC
         return pl.when(cells.str.contains(ascii_code)).then(cells)

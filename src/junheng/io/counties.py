@@ -48,30 +48,35 @@ def unify_county_names(schools: Sheet, others: list[Sheet]) -> None:
     """Rename variant spellings in ``schools`` and ``others`` (county, monitoring) to one name per county."""
     if schools.typed.height == 0 or "county_name" not in schools.columns:
         return
-    frame = _with_folded(schools.typed.select(SOURCE_ROW, "county_code", "county_name").with_row_index("at"))
-    _refuse_two_names_for_one_code(schools, frame)
+    rows = schools.typed.select(SOURCE_ROW, "county_code", "county_name").with_row_index("at")
+    # Each (code, name) once, with its row count and first row: 210,000 schools have ~2,850 such pairs.
+    pairs = _with_folded(rows.group_by("county_code", "county_name").agg(pl.len().alias("rows"), pl.col("at").min()))
+    _refuse_two_names_for_one_code(schools, pairs, rows)
     # The name most rows of each folded name use (the first such row breaks a tie).
-    canonical = (frame.filter(pl.col("folded").is_not_null())
-                 .group_by("folded", "county_name").agg(pl.len().alias("rows"), pl.col("at").min())
+    canonical = (pairs.filter(pl.col("folded").is_not_null())
+                 .group_by("folded", "county_name").agg(pl.col("rows").sum(), pl.col("at").min())
                  .sort(["rows", "at"], descending=[True, False]).unique("folded", keep="first", maintain_order=True)
                  .select("folded", pl.col("county_name").alias("canonical")))
-    by_code = (frame.filter(pl.col("county_code").is_not_null() & pl.col("folded").is_not_null())
-               .group_by("county_code", "folded").agg(pl.len().alias("rows"), pl.col("at").min())
+    by_code = (pairs.filter(pl.col("county_code").is_not_null() & pl.col("folded").is_not_null())
+               .group_by("county_code", "folded").agg(pl.col("rows").sum(), pl.col("at").min())
                .sort(["rows", "at"], descending=[True, False]).unique("county_code", keep="first")
                .join(canonical, on="folded").select("county_code", pl.col("canonical").alias("by_code")))
-    _rename(schools, canonical, by_code, frame)  # the schools' names are folded already
+    unified = _unified(pairs, canonical, by_code)
+    if unified.filter(pl.col("unified") != pl.col("county_name")).height:  # a row's name hangs on its code and name
+        _rename(schools, canonical, by_code)
     for sheet in others:
         _rename(sheet, canonical, by_code)
 
 
-def _refuse_two_names_for_one_code(sheet: Sheet, frame: pl.DataFrame) -> None:
-    names = (frame.filter(pl.col("county_code").is_not_null() & pl.col("folded").is_not_null())
-             .group_by("county_code", "folded").agg(pl.len().alias("rows"), pl.col("at").min(),
-                                                     pl.col("county_name").first())
+def _refuse_two_names_for_one_code(sheet: Sheet, pairs: pl.DataFrame, school_rows: pl.DataFrame) -> None:
+    names = (pairs.filter(pl.col("county_code").is_not_null() & pl.col("folded").is_not_null())
+             .group_by("county_code", "folded").agg(pl.col("rows").sum(), pl.col("at").min(),
+                                                     pl.col("county_name").sort_by("at").first())
              .sort(["rows", "at"], descending=[True, False]))
     main = names.unique("county_code", keep="first", maintain_order=True)
     if main.height == names.height:
         return
+    frame = _with_folded(school_rows)
     others = names.join(main.select("county_code", "folded"), on=["county_code", "folded"], how="anti")
     main_of = {r["county_code"]: r for r in main.iter_rows(named=True)}
     for other in others.iter_rows(named=True):
@@ -83,15 +88,17 @@ def _refuse_two_names_for_one_code(sheet: Sheet, frame: pl.DataFrame) -> None:
                                      f"同一代码只能是一个县(区)：请核对本行的县(区)名称或代码")
 
 
-def _rename(sheet: Sheet, canonical: pl.DataFrame, by_code: pl.DataFrame, folded: pl.DataFrame | None = None) -> None:
+def _unified(frame: pl.DataFrame, canonical: pl.DataFrame, by_code: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (with ``at`` and ``folded``) in row order, plus ``unified``: the name each row is counted under."""
+    return (frame.join(canonical, on="folded", how="left").join(by_code, on="county_code", how="left")
+            .sort("at").with_columns(unified=pl.coalesce("by_code", "canonical", "county_name")))
+
+
+def _rename(sheet: Sheet, canonical: pl.DataFrame, by_code: pl.DataFrame) -> None:
     if sheet.typed.height == 0 or "county_name" not in sheet.columns:
         return
-    if folded is None:
-        folded = _with_folded(sheet.typed.select(SOURCE_ROW, "county_code", "county_name").with_row_index("at"))
-    frame = (folded
-             .join(canonical, on="folded", how="left").join(by_code, on="county_code", how="left")
-             .sort("at")
-             .with_columns(unified=pl.coalesce("by_code", "canonical", "county_name")))
+    frame = _unified(_with_folded(sheet.typed.select(SOURCE_ROW, "county_code", "county_name").with_row_index("at")),
+                     canonical, by_code)
     changed = frame.filter(pl.col("unified") != pl.col("county_name"))
     if not changed.height:
         return

@@ -147,7 +147,7 @@ def test_a_code_is_typed_quickly_exactly_when_it_is_that_many_ascii_digits(cells
     import polars as pl
 
     from junheng.io.cells import quick_typed
-    codes = [*cells, "3301010001", "+301010001", " 301010001", "33010100010", "9999999999", "３３01010001"]
+    codes = [*cells, "330101", "+30101", " 30101", "30101 ", "3301011", "999999", "３３0101", "3301010001", "+301010001"]
     for field in (f for t in TABLES.values() for f in t.fields if f.type == "code" and f.digits):
         quick = pl.select(quick_typed(field, pl.lit(pl.Series(codes, dtype=pl.String)), 1)).to_series()
         assert quick.to_list() == [c if re.fullmatch(f"[0-9]{{{field.digits}}}", c, re.ASCII) else None for c in codes]

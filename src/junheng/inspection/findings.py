@@ -82,18 +82,30 @@ def write_notice(findings: list[Finding], path: str | os.PathLike, *, deadline: 
                  issued: dt.date | None = None) -> Path:
     """整改通知 for one school: the findings, what to do, by when (dated ``issued``, default today)."""
     school = findings[0].row
-    document = new_document()
-    title = document.add_paragraph(style="Title")
-    title.add_run(f"关于{school.school_name}实地督导核查问题的整改通知")
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph(f"{school.school_name}：")
-    document.add_paragraph(
+    document = letter(
+        f"关于{school.school_name}实地督导核查问题的整改通知", school.school_name,
         f"经实地督导核查，你校报送的县域义务教育优质均衡发展自评数据有 {len(findings)} 项与实地核查结果不符（见下表）。"
         f"请逐项核实，更正报送数据并说明原因；确属办学条件不足的，制定整改措施，于 {deadline.isoformat()} 前"
         "将整改报告（含更正后的数据、整改措施、责任人、完成时限和佐证材料）报送教育局督导室。")
     add_table(document, ["序号", "核查内容", "报送值", "实地核查值", "说明"],
               [[str(n), *row] for n, row in enumerate(finding_rows(findings), start=1)], [1, 5, 2, 2, 4])
-    closing = document.add_paragraph(f"{issuer}\n{(issued or dt.date.today()).isoformat()}")
+    return sign_and_save(document, issuer, issued or dt.date.today(), path)
+
+
+def letter(title: str, addressee: str, opening: str):
+    """A Word document opened as the inspection letters are: centred title, addressee, opening paragraph."""
+    document = new_document()
+    heading = document.add_paragraph(style="Title")
+    heading.add_run(title)
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph(f"{addressee}：")
+    document.add_paragraph(opening)
+    return document
+
+
+def sign_and_save(document, signer: str, date: dt.date, path: str | os.PathLike) -> Path:
+    """Signer and date on the right, then the file written whole or not at all."""
+    closing = document.add_paragraph(f"{signer}\n{date.isoformat()}")
     closing.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     with atomic_path(path) as temporary:
         document.save(str(temporary))

@@ -6,11 +6,8 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-from junheng.inspection.findings import Finding, finding_rows
-from junheng.io.files import atomic_path
-from junheng.report.word import add_table, new_document
+from junheng.inspection.findings import Finding, finding_rows, letter, sign_and_save
+from junheng.report.word import add_table
 
 
 def write_rectification_report(findings: list[Finding], answers: dict[str, str], evidence: dict[str, list[str]],
@@ -18,12 +15,8 @@ def write_rectification_report(findings: list[Finding], answers: dict[str, str],
                                submitted: dt.date) -> Path:
     """整改报告 of one school: for each finding (by field) what was done and the evidence filed."""
     school = findings[0].row.school_name
-    document = new_document()
-    title = document.add_paragraph(style="Title")
-    title.add_run(f"{school}关于实地督导核查问题的整改报告")
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph(f"{addressee}：")
-    document.add_paragraph(
+    document = letter(
+        f"{school}关于实地督导核查问题的整改报告", addressee,
         f"根据实地督导整改通知（整改时限 {deadline.isoformat()}），我校对核查发现的 {len(findings)} 项问题逐项核实整改，"
         "情况报告如下。")
     rows = []
@@ -32,8 +25,4 @@ def write_rectification_report(findings: list[Finding], answers: dict[str, str],
         rows.append([str(number), row[0], row[1], row[2], answers.get(finding.row.field, ""),
                      "\n".join(files) if files else "无"])
     add_table(document, ["序号", "核查内容", "报送值", "实地核查值", "整改情况", "佐证材料"], rows, [1, 4, 2, 2, 6, 3])
-    closing = document.add_paragraph(f"{school}\n{submitted.isoformat()}")
-    closing.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    with atomic_path(path) as temporary:
-        document.save(str(temporary))
-    return Path(path)
+    return sign_and_save(document, school, submitted, path)

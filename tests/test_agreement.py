@@ -7,28 +7,21 @@ school fails.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
+from generated import generated_dataset
 from junheng.demo import demo_dataset
 from junheng.evaluate import evaluate
 from junheng.standards import load_standard
 
-BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
 SCHOOL_ITEMS = {"G3", "G4", "G5", "G6", "G12", "Q4"}
 
 
 @pytest.fixture(scope="module")
 def generated():
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        import generate
-    finally:
-        sys.path.remove(str(BENCHMARKS))
-    return generate.national_dataset(3000, 12, generate.SEED)
+    return generated_dataset(3000, 12)
 
 
 def check_agreement(result: dict) -> int:

@@ -8,13 +8,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import sys
 from fractions import Fraction
-from pathlib import Path
 
 import polars as pl
 import pytest
 
+from generated import generated_dataset
 from junheng.demo import demo_dataset
 from junheng.evaluate import evaluate
 from junheng.io.evaluation_json import write_evaluation_json
@@ -23,16 +22,9 @@ from junheng.problems import OPTIONAL_FIELDS
 from junheng.standards import Params, load_standard
 from problems_reference import reference_problems, reference_school_records
 
-BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
-
 
 def _generated():
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        import generate
-    finally:
-        sys.path.remove(str(BENCHMARKS))
-    return generate.national_dataset(4000, 30, generate.SEED)
+    return generated_dataset(4000, 30)
 
 
 def _rooms_counted_together(evaluation):

@@ -62,7 +62,13 @@ def serve(host: str = "127.0.0.1", port: int = 8000, demo: bool = False, workers
     from django.conf import settings
 
     if demo:
-        for line in demo_accounts():
+        # In a spawned child: polars' thread pool, once started here, would deadlock in the worker
+        # processes granian forks from this one (the demo county's first dashboard never answered).
+        import multiprocessing
+
+        with multiprocessing.get_context("spawn").Pool(1) as child:
+            lines = child.apply(_demo_accounts_in_child)
+        for line in lines:
             print(line)
     os.environ["JUNHENG_DATA"] = str(settings.DATA_DIR)  # the worker processes use the same folder
     where = settings.DATABASES["default"]["NAME"]
@@ -187,6 +193,11 @@ def load(path: str | os.PathLike, year: int) -> int:
 DEMO_USERS = (("jyj", "bureau"), ("zhuanjia", "inspector"))
 # The demo county's city and province reviewers: (username, role, digits of the county code kept).
 DEMO_REVIEWERS = (("shiji", "city", 4), ("shengji", "province", 2))
+
+
+def _demo_accounts_in_child() -> list[str]:
+    setup()
+    return demo_accounts()
 
 
 def demo_accounts() -> list[str]:
